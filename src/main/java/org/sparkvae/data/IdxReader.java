@@ -1,0 +1,161 @@
+package org.sparkvae.data;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads IDX files (the MNIST format) from any Hadoop path: {@code file:}, {@code hdfs:}, {@code s3a:}.
+ * A name ending in {@code .gz} is decompressed. Every structural fact is checked and a violation
+ * is reported as an {@link IdxFormatException} naming the file: magic number, dimension count,
+ * byte count, and (for pairs) image/label count agreement.
+ */
+public final class IdxReader {
+    /** Magic of an unsigned-byte IDX file with three dimensions (images). */
+    public static final int IMAGES_MAGIC = 0x00000803;
+    /** Magic of an unsigned-byte IDX file with one dimension (labels). */
+    public static final int LABELS_MAGIC = 0x00000801;
+
+    private final Configuration hadoopConf;
+
+    public IdxReader(Configuration hadoopConf) {
+        this.hadoopConf = hadoopConf;
+    }
+
+    public IdxReader() {
+        this(new Configuration());
+    }
+
+    public IdxImages readImages(String path) throws IOException {
+        try (DataInputStream in = open(path)) {
+            return readImages(path, in);
+        }
+    }
+
+    public byte[] readLabels(String path) throws IOException {
+        try (DataInputStream in = open(path)) {
+            return readLabels(path, in);
+        }
+    }
+
+    /** Reads images and labels and checks that they describe the same number of examples. */
+    public LabelledImages readPair(String imagesPath, String labelsPath) throws IOException {
+        IdxImages images = readImages(imagesPath);
+        byte[] labels = readLabels(labelsPath);
+        if (images.count() != labels.length) {
+            throw new IdxFormatException(labelsPath, "holds " + labels.length + " labels but "
+                    + imagesPath + " holds " + images.count() + " images");
+        }
+        return new LabelledImages(images, labels);
+    }
+
+    /** Parses an images file from a stream; {@code name} is used in error messages only. */
+    public static IdxImages readImages(String name, InputStream stream) throws IOException {
+        DataInputStream in = stream instanceof DataInputStream d ? d : new DataInputStream(stream);
+        int magic = readHeaderInt(name, in, "magic number");
+        if (magic != IMAGES_MAGIC) {
+            throw new IdxFormatException(name, String.format(
+                    "wrong magic number 0x%08X, expected 0x%08X (unsigned-byte images, 3 dimensions)%s",
+                    magic, IMAGES_MAGIC, magic == LABELS_MAGIC ? "; this looks like a labels file" : ""));
+        }
+        int count = readHeaderInt(name, in, "image count");
+        int rows = readHeaderInt(name, in, "row count");
+        int cols = readHeaderInt(name, in, "column count");
+        if (count < 0 || rows <= 0 || cols <= 0) {
+            throw new IdxFormatException(name, "invalid dimensions " + count + "x" + rows + "x" + cols);
+        }
+        long bytes = (long) count * rows * cols;
+        if (bytes > Integer.MAX_VALUE - 16) {
+            throw new IdxFormatException(name, "too large: " + bytes + " pixel bytes");
+        }
+        byte[] pixels = new byte[(int) bytes];
+        readBody(name, in, pixels, count + " images of " + rows + "x" + cols);
+        return new IdxImages(count, rows, cols, pixels);
+    }
+
+    /** Parses a labels file from a stream; {@code name} is used in error messages only. */
+    public static byte[] readLabels(String name, InputStream stream) throws IOException {
+        DataInputStream in = stream instanceof DataInputStream d ? d : new DataInputStream(stream);
+        int magic = readHeaderInt(name, in, "magic number");
+        if (magic != LABELS_MAGIC) {
+            throw new IdxFormatException(name, String.format(
+                    "wrong magic number 0x%08X, expected 0x%08X (unsigned-byte labels, 1 dimension)%s",
+                    magic, LABELS_MAGIC, magic == IMAGES_MAGIC ? "; this looks like an images file" : ""));
+        }
+        int count = readHeaderInt(name, in, "label count");
+        if (count < 0) {
+            throw new IdxFormatException(name, "negative label count " + count);
+        }
+        byte[] labels = new byte[count];
+        readBody(name, in, labels, count + " labels");
+        return labels;
+    }
+
+    private DataInputStream open(String path) throws IOException {
+        Path p = new Path(path);
+        FileSystem fs = p.getFileSystem(hadoopConf);
+        FileStatus status;
+        try {
+            status = fs.getFileStatus(p);
+        } catch (java.io.FileNotFoundException e) {
+            throw new java.io.FileNotFoundException(path + ": no such file");
+        }
+        if (status.isDirectory()) {
+            throw new IdxFormatException(path, "is a directory, not an IDX file");
+        }
+        FSDataInputStream raw = fs.open(p);
+        InputStream in = new BufferedInputStream(raw, 1 << 16);
+        if (path.endsWith(".gz")) {
+            try {
+                in = new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+            } catch (IOException e) {
+                raw.close();
+                throw new IdxFormatException(path, "not a valid gzip file (" + e.getMessage() + ")");
+            }
+        }
+        return new DataInputStream(in);
+    }
+
+    private static int readHeaderInt(String name, DataInputStream in, String what) throws IOException {
+        try {
+            return in.readInt();
+        } catch (EOFException e) {
+            throw new IdxFormatException(name, "truncated header: file ends before the " + what);
+        }
+    }
+
+    private static void readBody(String name, DataInputStream in, byte[] into, String expected)
+            throws IOException {
+        int read = 0;
+        try {
+            while (read < into.length) {
+                int n = in.read(into, read, into.length - read);
+                if (n < 0) {
+                    break;
+                }
+                read += n;
+            }
+        } catch (java.util.zip.ZipException e) {
+            throw new IdxFormatException(name, "corrupt gzip data (" + e.getMessage() + ")");
+        } catch (EOFException e) {
+            // GZIPInputStream reports a cut-off stream as EOFException: same as a short file.
+        }
+        if (read < into.length) {
+            throw new IdxFormatException(name, "truncated: header promises " + expected + " ("
+                    + into.length + " bytes) but the file holds only " + read);
+        }
+        if (in.read() >= 0) {
+            throw new IdxFormatException(name, "trailing bytes after " + expected
+                    + ": the header does not match the file size");
+        }
+    }
+}

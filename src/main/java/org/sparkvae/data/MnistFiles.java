@@ -1,0 +1,99 @@
+package org.sparkvae.data;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+
+/**
+ * Locates the four IDX files of an MNIST-style dataset in a directory (any Hadoop path); each may be
+ * plain or {@code .gz}. Reports a missing directory or file by name.
+ */
+public final class MnistFiles {
+    public static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
+    public static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
+    public static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
+    public static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
+
+    /** Which half of the dataset. */
+    public enum Split { TRAIN, TEST }
+
+    private final String dir;
+    private final Configuration hadoopConf;
+
+    public MnistFiles(String dir, Configuration hadoopConf) {
+        this.dir = dir;
+        this.hadoopConf = hadoopConf;
+    }
+
+    public MnistFiles(String dir) {
+        this(dir, new Configuration());
+    }
+
+    public String dir() {
+        return dir;
+    }
+
+    /** True when the directory exists and holds all four files. */
+    public boolean isComplete() throws IOException {
+        for (String name : new String[] {TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS}) {
+            if (find(name) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Path of {@code baseName} or {@code baseName.gz} in the directory. */
+    public String resolve(String baseName) throws IOException {
+        Path d = new Path(dir);
+        FileSystem fs = d.getFileSystem(hadoopConf);
+        if (!fs.exists(d)) {
+            throw new FileNotFoundException(dir + ": data directory does not exist"
+                    + " (run `spark-vae fetch-data --dir " + dir + "` or pass --data DIR)");
+        }
+        if (!fs.getFileStatus(d).isDirectory()) {
+            throw new FileNotFoundException(dir + ": not a directory");
+        }
+        String found = find(baseName);
+        if (found == null) {
+            throw new FileNotFoundException(dir + ": missing " + baseName + " (or " + baseName + ".gz)");
+        }
+        return found;
+    }
+
+    public LabelledImages read(Split split) throws IOException {
+        IdxReader reader = new IdxReader(hadoopConf);
+        String images = resolve(split == Split.TRAIN ? TRAIN_IMAGES : TEST_IMAGES);
+        String labels = resolve(split == Split.TRAIN ? TRAIN_LABELS : TEST_LABELS);
+        return reader.readPair(images, labels);
+    }
+
+    /** Reads a split and checks that its images are 28x28, as every model here expects. */
+    public LabelledImages read28x28(Split split) throws IOException {
+        LabelledImages data = read(split);
+        IdxImages im = data.images();
+        if (im.rows() != 28 || im.cols() != 28) {
+            String name = resolve(split == Split.TRAIN ? TRAIN_IMAGES : TEST_IMAGES);
+            throw new IdxFormatException(name, "images are " + im.rows() + "x" + im.cols() + ", expected 28x28");
+        }
+        if (data.size() == 0) {
+            throw new IdxFormatException(resolve(split == Split.TRAIN ? TRAIN_IMAGES : TEST_IMAGES), "holds no images");
+        }
+        return data;
+    }
+
+    private String find(String baseName) throws IOException {
+        Path d = new Path(dir);
+        FileSystem fs = d.getFileSystem(hadoopConf);
+        for (String candidate : new String[] {baseName, baseName + ".gz"}) {
+            Path p = new Path(d, candidate);
+            if (fs.exists(p)) {
+                return p.toString();
+            }
+        }
+        return null;
+    }
+}

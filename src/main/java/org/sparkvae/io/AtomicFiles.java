@@ -1,0 +1,83 @@
+package org.sparkvae.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes files so that a reader sees either the old content or the complete new content, never a
+ * half-written file: write to a temporary sibling, then rename over the target.
+ */
+public final class AtomicFiles {
+    /** Something that writes a whole file's content to a stream. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** Something that produces a complete file at the given (temporary) path. */
+    @FunctionalInterface
+    public interface PathWriter {
+        void write(Path tmp) throws IOException;
+    }
+
+    private AtomicFiles() { }
+
+    public static void writeString(Path target, String content) throws IOException {
+        write(target, out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public static void write(Path target, Writer writer) throws IOException {
+        writeVia(target, tmp -> {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                writer.write(out);
+            }
+        });
+    }
+
+    /** Lets {@code writer} produce the file at a temporary path, then moves it into place atomically. */
+    public static void writeVia(Path target, PathWriter writer) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        requireDirectory(dir, target);
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        boolean done = false;
+        try {
+            writer.write(tmp);
+            moveAtomically(tmp, abs);
+            done = true;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /** Fails with a clear message when {@code dir} (the parent of {@code target}) does not exist. */
+    public static void requireDirectory(Path dir, Path target) throws IOException {
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new NoSuchFileException(target + ": directory " + dir + " does not exist");
+        }
+    }
+
+    /** Fails when {@code target} exists: used where an existing result must not be replaced. */
+    public static void refuseExisting(Path target, String hint) throws IOException {
+        if (Files.exists(target)) {
+            throw new FileAlreadyExistsException(target + ": already exists; " + hint);
+        }
+    }
+
+    public static void moveAtomically(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

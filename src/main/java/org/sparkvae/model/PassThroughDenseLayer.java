@@ -1,0 +1,72 @@
+package org.sparkvae.model;
+
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+import java.util.Map;
+
+/**
+ * A decoder dense layer that carries the posterior statistics along: input {@code [a | s]} with nIn
+ * columns of activations and {@code passThrough} columns of (mu, logSigma), output
+ * {@code [act(a W + b) | s]}. A MultiLayerNetwork is a chain, so this is how the ELBO output layer
+ * at its end sees q(z|x) as well as the decoder output.
+ */
+public final class PassThroughDenseLayer extends VaeSameDiffLayer {
+    static final String WEIGHTS = "W";
+    static final String BIAS = "b";
+
+    /** Activation of the transformed columns. */
+    public enum Activation { RELU, IDENTITY }
+
+    @JsonProperty private long nIn;
+    @JsonProperty private long nOut;
+    @JsonProperty private long passThrough;
+    @JsonProperty private Activation activation;
+
+    private PassThroughDenseLayer() {
+        // for Jackson
+    }
+
+    public PassThroughDenseLayer(long nIn, long nOut, long passThrough, Activation activation) {
+        if (nIn <= 0 || nOut <= 0 || passThrough < 0) {
+            throw new IllegalArgumentException("bad sizes nIn=" + nIn + " nOut=" + nOut + " passThrough=" + passThrough);
+        }
+        this.nIn = nIn;
+        this.nOut = nOut;
+        this.passThrough = passThrough;
+        this.activation = activation;
+    }
+
+    @Override
+    public SDVariable defineLayer(SameDiff sd, SDVariable input, Map<String, SDVariable> params, SDVariable mask) {
+        SDVariable a = input.get(SDIndex.all(), SDIndex.interval(0L, nIn));
+        SDVariable pre = a.mmul(params.get(WEIGHTS)).add(params.get(BIAS));
+        SDVariable out = activation == Activation.RELU ? sd.nn.relu(pre, 0.0) : pre;
+        if (passThrough == 0) {
+            return out;
+        }
+        SDVariable carried = input.get(SDIndex.all(), SDIndex.interval(nIn, nIn + passThrough));
+        return sd.concat(1, out, carried);
+    }
+
+    @Override
+    public void defineParameters(SDLayerParams params) {
+        params.addWeightParam(WEIGHTS, nIn, nOut);
+        params.addBiasParam(BIAS, 1, nOut);
+    }
+
+    @Override
+    public void initializeParameters(Map<String, INDArray> params) {
+        initLinear(params.get(WEIGHTS), params.get(BIAS), nIn);
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        return InputType.feedForward(nOut + passThrough);
+    }
+}

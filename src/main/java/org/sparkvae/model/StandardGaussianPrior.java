@@ -1,0 +1,15 @@
+package org.sparkvae.model;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/** p(z) = N(0, I): the KL from q(z|x) = N(mu, diag sigma^2) has the closed form used here. */
+public final class StandardGaussianPrior {
+    private StandardGaussianPrior() { }
+
+    /** Per-example KL(q || p) = 1/2 sum_m (mu^2 + sigma^2 - 1 - 2 log sigma), shape [n]. */
+    public static SDVariable kl(SameDiff sd, SDVariable mu, SDVariable logSigma) {
+        SDVariable sigmaSq = sd.math.exp(logSigma.mul(2.0));
+        return mu.mul(mu).add(sigmaSq).sub(1.0).sub(logSigma.mul(2.0)).sum(1).mul(0.5);
+    }
+}

@@ -1,0 +1,48 @@
+package org.sparkvae.model;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Base of this project's SameDiff hidden layers: instantiates {@link SurrogateBackpropSameDiffLayer}
+ * (correct gradients) instead of DL4J's stock runtime layer (doubled gradients).
+ */
+public abstract class VaeSameDiffLayer extends SameDiffLayer {
+
+    protected VaeSameDiffLayer() {
+        // for Jackson
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
+                             INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+        SurrogateBackpropSameDiffLayer ret = new SurrogateBackpropSameDiffLayer(conf, networkDataType);
+        ret.setIndex(layerIndex);
+        ret.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
+        ret.setParamTable(paramTable);
+        ret.setConf(conf);
+        return ret;
+    }
+
+    /**
+     * PyTorch's {@code nn.Linear} default, U(-1/sqrt(fanIn), 1/sqrt(fanIn)) for weights and biases,
+     * so that our runs start where the reference implementation starts.
+     */
+    protected static void initLinear(INDArray weights, INDArray bias, long fanIn) {
+        double bound = 1.0 / Math.sqrt(fanIn);
+        uniform(weights, bound);
+        uniform(bias, bound);
+    }
+
+    static void uniform(INDArray array, double bound) {
+        array.assign(org.nd4j.linalg.factory.Nd4j.rand(array.dataType(), array.shape()).muli(2 * bound).subi(bound));
+    }
+}

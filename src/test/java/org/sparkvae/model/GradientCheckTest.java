@@ -1,0 +1,90 @@
+package org.sparkvae.model;
+
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Finite-difference gradient checks, in double precision, of every custom layer and of the whole
+ * network, with the reparameterisation noise held fixed (the RNG is reseeded before every pass).
+ */
+class GradientCheckTest {
+    private static DataType previousDefault;
+
+    @BeforeAll
+    static void doublePrecision() {
+        previousDefault = Nd4j.dataType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    }
+
+    @AfterAll
+    static void restore() {
+        Nd4j.setDefaultDataTypes(previousDefault, previousDefault);
+    }
+
+    private static boolean check(MultiLayerNetwork net, INDArray input, INDArray labels, long noiseSeed) {
+        return GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig()
+                .net(net).input(input).labels(labels)
+                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)
+                .callEachIter(n -> Nd4j.getRandom().setSeed(noiseSeed)));
+    }
+
+    private static INDArray binaryImages(int n, int d, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        return Nd4j.rand(DataType.DOUBLE, n, d).gt(0.5).castTo(DataType.DOUBLE);
+    }
+
+    @Test
+    void wholeNetworkWithSampledNoise() {
+        VaeConfig c = new VaeConfig(12, 7, 3, 1e-3);
+        MultiLayerNetwork net = new MultiLayerNetwork(VaeNetworkFactory.configuration(c, 1, DataType.DOUBLE, new NoOp()));
+        net.init();
+        INDArray x = binaryImages(5, 12, 7);
+        assertTrue(check(net, x, x, 123), "gradient check of the full VAE failed");
+    }
+
+    @Test
+    void latentLayerAloneWithFixedNoiseInput() {
+        // The latent layer fed [h | eps] directly, followed by the loss: isolates its own gradient.
+        int nIn = 6, m = 4;
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.DOUBLE)
+                .updater(new NoOp()).list()
+                .layer(new GaussianLatentLayer(nIn, m))
+                .layer(new PassThroughDenseLayer(m, 5, 2L * m, PassThroughDenseLayer.Activation.IDENTITY))
+                .layer(new ElboOutputLayer(5, m))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        Nd4j.getRandom().setSeed(11);
+        INDArray input = Nd4j.hstack(Nd4j.randn(DataType.DOUBLE, 4, nIn), Nd4j.randn(DataType.DOUBLE, 4, m));
+        INDArray x = binaryImages(4, 5, 12);
+        assertTrue(check(net, input, x, 5), "gradient check of GaussianLatentLayer failed");
+    }
+
+    @Test
+    void passThroughDenseLayersReluAndIdentity() {
+        int m = 2;
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(4).dataType(DataType.DOUBLE)
+                .updater(new NoOp()).list()
+                .layer(new PassThroughDenseLayer(3, 6, 2L * m, PassThroughDenseLayer.Activation.RELU))
+                .layer(new PassThroughDenseLayer(6, 5, 2L * m, PassThroughDenseLayer.Activation.IDENTITY))
+                .layer(new ElboOutputLayer(5, m))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        Nd4j.getRandom().setSeed(21);
+        INDArray input = Nd4j.randn(DataType.DOUBLE, 4, 3 + 2 * m);
+        INDArray x = binaryImages(4, 5, 22);
+        assertTrue(check(net, input, x, 5), "gradient check of PassThroughDenseLayer failed");
+    }
+}
