@@ -97,7 +97,9 @@ public class ElboOutputLayerRuntime extends SameDiffOutputLayer {
     public Map<String, INDArray> perExampleTerms() {
         assertInputSet(false);
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            ensureGraph();
+            if (sameDiff == null) {
+                doInit();
+            }
             InferenceSession session = sameDiff.getSessions().computeIfAbsent(Thread.currentThread().getId(),
                     id -> SameDiff.getInferenceFactory().create(sameDiff));
             session.setMmgr(new DL4JSameDiffMemoryMgr(null, null, null, null));

@@ -1,0 +1,79 @@
+package org.sparkvae.cli;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkvae.data.DataMode;
+import org.sparkvae.data.LabelledImages;
+import org.sparkvae.data.MnistFiles;
+import org.sparkvae.evaluate.ElboEvaluator;
+import org.sparkvae.evaluate.ElboReport;
+import org.sparkvae.io.AtomicFiles;
+import org.sparkvae.model.Features;
+import org.sparkvae.model.ModelStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code evaluate}: mean test -ELBO with its reconstruction and KL terms. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Mean test -ELBO (one z ~ q(z|x) per image) with its reconstruction and KL terms; optionally as JSON.")
+final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--model", defaultValue = "model.zip", paramLabel = "FILE", description = "Model to evaluate (default: ${DEFAULT-VALUE}).")
+    Path model;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the metrics as JSON here (atomically).")
+    Path out;
+
+    @Option(names = "--batch-size", defaultValue = "1000", description = "Evaluation batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the eps draws (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--no-sampling", description = "Evaluate at z = mean of q(z|x) instead of one sample (deterministic).")
+    boolean noSampling;
+
+    @Option(names = "--no-progress", description = "No progress bar.")
+    boolean noProgress;
+
+    @Mixin
+    DataOptions data = new DataOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        ElboEvaluator evaluator = new ElboEvaluator(batchSize, !noProgress);
+        if (out != null) {
+            AtomicFiles.requireDirectory(out.toAbsolutePath().getParent(), out);
+        }
+        ModelStore.Loaded loaded = ModelStore.load(model);
+        MnistFiles files = data.resolve();
+        LabelledImages test = files.read28x28(MnistFiles.Split.TEST);
+        DataMode mode = DataMode.valueOf(loaded.info().dataMode().toUpperCase(Locale.ROOT));
+        INDArray x = Features.of(test, mode);
+        ElboReport r = evaluator.evaluate(loaded.vae(), x, seed, !noSampling);
+        System.out.printf(Locale.ROOT, "test -ELBO %.3f nats (reconstruction %.3f + KL %.3f) over %d images%n",
+                r.negElbo(), r.recon(), r.kl(), r.n());
+        if (out != null) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("test_neg_elbo", r.negElbo());
+            json.put("test_recon", r.recon());
+            json.put("test_kl", r.kl());
+            json.put("n", r.n());
+            json.put("sampling", !noSampling);
+            json.put("seed", seed);
+            json.put("model", model.toString());
+            json.put("data_dir", files.dir());
+            json.put("test_images_md5", test.images().contentMd5());
+            json.put("model_config", loaded.info().config());
+            json.put("versions", Provenance.versions());
+            AtomicFiles.write(out, stream -> ModelStore.json().writeValue(stream, json));
+            System.out.println("wrote " + out);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,30 @@
+package org.sparkvae.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/** Versions of the software that produced a model or a result. */
+final class Provenance {
+    private Provenance() { }
+
+    static Map<String, String> versions() {
+        Properties p = new Properties();
+        try (InputStream in = Provenance.class.getResourceAsStream("/spark-vae-build.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException ignored) {
+            // versions are informative; a missing file leaves them "unknown"
+        }
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("spark-vae", p.getProperty("version", "unknown"));
+        v.put("dl4j", p.getProperty("dl4j.version", "unknown"));
+        v.put("spark", p.getProperty("spark.version", "unknown"));
+        v.put("java", System.getProperty("java.version"));
+        v.put("nd4j_backend", org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName());
+        return v;
+    }
+}

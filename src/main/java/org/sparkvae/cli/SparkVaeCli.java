@@ -1,0 +1,73 @@
+package org.sparkvae.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** Entry point: {@code spark-vae SUBCOMMAND [options]}. Errors print one line and exit non-zero. */
+@Command(name = "spark-vae", mixinStandardHelpOptions = true, versionProvider = SparkVaeCli.Version.class,
+        description = "Variational autoencoders on MNIST with Deeplearning4j (and Apache Spark).",
+        subcommands = {FetchDataCommand.class, TrainCommand.class, EvaluateCommand.class, SampleCommand.class})
+public final class SparkVaeCli implements Runnable {
+    /** Exit status of a run that failed on bad input or a failed job. */
+    public static final int EXIT_FAILURE = 1;
+    /** Exit status of a command line that could not be parsed. */
+    public static final int EXIT_USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit status (for tests). */
+    public static int execute(String... args) {
+        return execute(new PrintWriter(System.err, true), args);
+    }
+
+    /** As {@link #execute(String...)}, with error lines going to {@code err}. */
+    public static int execute(PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new SparkVaeCli());
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println(ex.getCommandLine().getCommandSpec().qualifiedName() + ": error: " + ex.getMessage()
+                    + " (see " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+            return EXIT_USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": error: " + describe(ex));
+            if (System.getenv("SPARK_VAE_DEBUG") != null) {
+                ex.printStackTrace(commandLine.getErr());
+            }
+            return EXIT_FAILURE;
+        });
+        return cl.execute(args);
+    }
+
+    /** One line for the user: the deepest message that says something. */
+    static String describe(Throwable ex) {
+        Throwable t = ex;
+        while (t instanceof java.io.UncheckedIOException || (t.getMessage() == null && t.getCause() != null)) {
+            t = t.getCause();
+        }
+        String msg = t.getMessage();
+        if (t instanceof java.nio.file.NoSuchFileException && msg != null && !msg.contains(":")) {
+            msg = msg + ": no such file or directory";
+        }
+        return msg == null ? t.getClass().getSimpleName() : msg.lines().findFirst().orElse(msg);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"spark-vae " + Provenance.versions()};
+        }
+    }
+}

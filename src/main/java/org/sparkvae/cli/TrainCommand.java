@@ -1,0 +1,111 @@
+package org.sparkvae.cli;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkvae.data.DataMode;
+import org.sparkvae.data.Dataset;
+import org.sparkvae.data.LabelledImages;
+import org.sparkvae.data.MnistFiles;
+import org.sparkvae.io.AtomicFiles;
+import org.sparkvae.model.Features;
+import org.sparkvae.model.ModelInfo;
+import org.sparkvae.model.ModelStore;
+import org.sparkvae.model.Vae;
+import org.sparkvae.model.VaeConfig;
+import org.sparkvae.train.EpochMetrics;
+import org.sparkvae.train.Trainer;
+import org.sparkvae.train.TrainingOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code train}: fits the VAE on the training split and saves it with its provenance and metrics. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train the VAE on the training split; save the model (zip), its info (JSON) and per-epoch metrics (CSV).")
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--latent-dim", defaultValue = "10", description = "Latent dimension M (default: ${DEFAULT-VALUE}).")
+    int latentDim;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--learning-rate", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--model", defaultValue = "model.zip", paramLabel = "FILE",
+            description = "Where to save the model (default: ${DEFAULT-VALUE}); FILE.json and FILE.metrics.csv go beside it.")
+    Path model;
+
+    @Option(names = "--overwrite", description = "Replace an existing model file (refused otherwise).")
+    boolean overwrite;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation, shuffling and noise (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--no-progress", description = "No progress bar (for logs).")
+    boolean noProgress;
+
+    @Mixin
+    DataOptions data = new DataOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        VaeConfig config = new VaeConfig(VaeConfig.MNIST_PIXELS, VaeConfig.DEFAULT_HIDDEN, latentDim, learningRate);
+        TrainingOptions options = new TrainingOptions(epochs, batchSize, seed);
+        // Fail before any work when the result could not be written or would replace the user's file.
+        AtomicFiles.requireDirectory(model.toAbsolutePath().getParent(), model);
+        if (!overwrite) {
+            AtomicFiles.refuseExisting(model, "pass --overwrite to replace it or choose another --model");
+        }
+        Path metricsCsv = metricsPathFor(model);
+
+        MnistFiles files = data.resolve();
+        LabelledImages train = files.read28x28(MnistFiles.Split.TRAIN);
+        String md5 = train.images().contentMd5();
+        Dataset known = Dataset.identify(md5);
+        System.err.printf("training on %d images from %s (%s), M=%d, %d epochs, batch %d%n", train.size(), files.dir(),
+                known == null ? "unrecognised IDX dataset" : known.cliName(), latentDim, epochs, batchSize);
+        INDArray x = Features.of(train, DataMode.BINARY);
+
+        Vae vae = Vae.create(config, seed);
+        List<Map<String, Object>> history = new ArrayList<>();
+        StringBuilder csv = new StringBuilder("epoch,train_neg_elbo,seconds,samples_per_second\n");
+        new Trainer(options, !noProgress).train(vae, x, (EpochMetrics m) -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", m.epoch());
+            row.put("train_neg_elbo", m.trainNegElbo());
+            row.put("seconds", m.seconds());
+            row.put("samples_per_second", m.samplesPerSecond());
+            history.add(row);
+            csv.append(String.format(java.util.Locale.ROOT, "%d,%.6f,%.3f,%.1f%n", m.epoch(), m.trainNegElbo(), m.seconds(), m.samplesPerSecond()));
+            System.err.printf("epoch %d/%d: train -ELBO %.3f, %.1f s (%.0f samples/s)%n",
+                    m.epoch(), epochs, m.trainNegElbo(), m.seconds(), m.samplesPerSecond());
+            try {
+                AtomicFiles.writeString(metricsCsv, csv.toString());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        ModelInfo info = new ModelInfo(config, DataMode.BINARY.cliName(), known == null ? null : known.cliName(),
+                files.dir(), md5, epochs, batchSize, seed, Provenance.versions(), Instant.now().toString(), history);
+        ModelStore.save(vae, info, model);
+        System.out.println("saved " + model + " (info " + ModelStore.infoPathFor(model) + ", metrics " + metricsCsv + ")");
+        return 0;
+    }
+
+    static Path metricsPathFor(Path model) {
+        Path info = ModelStore.infoPathFor(model);
+        String name = info.getFileName().toString();
+        return info.resolveSibling(name.substring(0, name.length() - 5) + ".metrics.csv");
+    }
+}

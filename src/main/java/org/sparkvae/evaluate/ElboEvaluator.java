@@ -1,0 +1,75 @@
+package org.sparkvae.evaluate;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.sparkvae.model.ElboTerms;
+import org.sparkvae.model.Vae;
+
+/**
+ * Test-set ELBO on one JVM: one z ~ q(z|x) per image (or z = mu with sampling off), per-example terms
+ * read from the network's own loss graph, summed in double precision.
+ */
+public final class ElboEvaluator {
+    private final int batchSize;
+    private final boolean showProgress;
+
+    public ElboEvaluator(int batchSize, boolean showProgress) {
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("--batch-size must be a positive integer, got " + batchSize);
+        }
+        this.batchSize = batchSize;
+        this.showProgress = showProgress;
+    }
+
+    /** Partial sums of the terms: what executors would send to the driver. */
+    public record Sums(double recon, double kl, long n) {
+        public Sums plus(Sums o) {
+            return new Sums(recon + o.recon, kl + o.kl, n + o.n);
+        }
+
+        public ElboReport report() {
+            return new ElboReport((recon + kl) / n, recon / n, kl / n, n);
+        }
+    }
+
+    /**
+     * @param x [n, D] test inputs
+     * @param seed seeds the eps draws, so the same call gives the same numbers
+     * @param sampling false to evaluate at z = mu
+     */
+    public ElboReport evaluate(Vae vae, INDArray x, long seed, boolean sampling) {
+        return sums(vae, x, seed, sampling).report();
+    }
+
+    public Sums sums(Vae vae, INDArray x, long seed, boolean sampling) {
+        boolean previous = vae.setSampling(sampling);
+        try {
+            Nd4j.getRandom().setSeed(seed);
+            long n = x.size(0);
+            Sums total = new Sums(0, 0, 0);
+            int batches = (int) ((n + batchSize - 1) / batchSize);
+            try (ProgressBar bar = showProgress ? new ProgressBarBuilder().setTaskName("evaluate").setInitialMax(batches)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build() : null) {
+                for (long from = 0; from < n; from += batchSize) {
+                    long to = Math.min(n, from + batchSize);
+                    INDArray batch = x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+                    ElboTerms t = vae.elboTerms(batch);
+                    double recon = t.recon().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).sumNumber().doubleValue();
+                    double kl = t.kl().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).sumNumber().doubleValue();
+                    total = total.plus(new Sums(recon, kl, to - from));
+                    if (bar != null) {
+                        bar.step();
+                    }
+                }
+            }
+            return total;
+        } finally {
+            vae.setSampling(previous);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.sparkvae.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.sparkvae.io.AtomicFiles;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * Saves and loads a {@link Vae}: DL4J's ModelSerializer zip (configuration JSON with the custom
+ * layers, parameters, Adam state) plus {@value #INFO_ENTRY} inside it, and the same
+ * {@link ModelInfo} as {@code <name>.json} beside the zip. Both files are written atomically.
+ */
+public final class ModelStore {
+    public static final String INFO_ENTRY = "spark-vae-model-info.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ModelStore() { }
+
+    public static ObjectMapper json() {
+        return JSON;
+    }
+
+    public static void save(Vae vae, ModelInfo info, Path zip) throws IOException {
+        byte[] infoJson = JSON.writeValueAsBytes(info);
+        AtomicFiles.writeVia(zip, tmp -> {
+            ModelSerializer.writeModel(vae.network(), tmp.toFile(), true);
+            try (FileSystem fs = FileSystems.newFileSystem(URI.create("jar:" + tmp.toUri()), Map.of())) {
+                Files.write(fs.getPath(INFO_ENTRY), infoJson);
+            }
+        });
+        AtomicFiles.write(infoPathFor(zip), out -> out.write(infoJson));
+    }
+
+    /** {@code dir/model.zip} -> {@code dir/model.json}. */
+    public static Path infoPathFor(Path zip) {
+        String name = zip.getFileName().toString();
+        String base = name.endsWith(".zip") ? name.substring(0, name.length() - 4) : name;
+        return zip.resolveSibling(base + ".json");
+    }
+
+    public record Loaded(Vae vae, ModelInfo info) { }
+
+    public static Loaded load(Path zip) throws IOException {
+        if (!Files.isRegularFile(zip)) {
+            throw new NoSuchFileException(zip + ": model file does not exist");
+        }
+        ModelInfo info;
+        try (ZipFile zf = new ZipFile(zip.toFile())) {
+            ZipEntry e = zf.getEntry(INFO_ENTRY);
+            if (e == null) {
+                throw new IOException(zip + ": not a spark-vae model (no " + INFO_ENTRY + " inside)");
+            }
+            try (InputStream in = zf.getInputStream(e)) {
+                info = JSON.readValue(in, ModelInfo.class);
+            }
+        } catch (java.util.zip.ZipException e) {
+            throw new IOException(zip + ": not a valid model zip (" + e.getMessage() + ")");
+        }
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), true);
+        return new Loaded(new Vae(net, info.config()), info);
+    }
+}

@@ -1,0 +1,121 @@
+package org.sparkvae.train;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparkvae.model.Vae;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Trains a {@link Vae} on one JVM: reshuffles every epoch, one fresh eps per example per step (the
+ * network's noise preprocessor), Adam as configured in the network. Stops on a non-finite loss.
+ */
+public final class Trainer {
+    private final TrainingOptions options;
+    private final boolean showProgress;
+
+    public Trainer(TrainingOptions options, boolean showProgress) {
+        this.options = options;
+        this.showProgress = showProgress;
+    }
+
+    /**
+     * @param features [n, D] training inputs (labels are the inputs themselves)
+     * @param afterEpoch called with each epoch's metrics as soon as it ends
+     */
+    public List<EpochMetrics> train(Vae vae, INDArray features, Consumer<EpochMetrics> afterEpoch) {
+        MultiLayerNetwork net = vae.network();
+        int n = (int) features.size(0);
+        int steps = (n + options.batchSize() - 1) / options.batchSize();
+        Random shuffler = new Random(options.seed());
+        Nd4j.getRandom().setSeed(options.seed());
+        List<EpochMetrics> history = new ArrayList<>();
+        for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+            int[] order = permutation(n, shuffler);
+            long start = System.nanoTime();
+            double lossSum = 0;
+            long seen = 0;
+            try (ProgressBar bar = progressBar(epoch, steps)) {
+                for (int step = 0; step < steps; step++) {
+                    int from = step * options.batchSize();
+                    int to = Math.min(n, from + options.batchSize());
+                    int[] rows = java.util.Arrays.copyOfRange(order, from, to);
+                    INDArray batch = features.getRows(rows);
+                    fitQuietly(net, new DataSet(batch, batch), epoch == 1 && step == 0);
+                    double loss = net.score();
+                    if (!Double.isFinite(loss)) {
+                        throw new NonFiniteLossException(epoch, step + 1, loss);
+                    }
+                    lossSum += loss * rows.length;
+                    seen += rows.length;
+                    if (bar != null) {
+                        bar.step();
+                        bar.setExtraMessage(String.format(" -ELBO %.2f", lossSum / seen));
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            EpochMetrics m = new EpochMetrics(epoch, lossSum / seen, seconds, seen / seconds, seen);
+            history.add(m);
+            afterEpoch.accept(m);
+        }
+        return history;
+    }
+
+    private ProgressBar progressBar(int epoch, int steps) {
+        if (!showProgress) {
+            return null;
+        }
+        return new ProgressBarBuilder()
+                .setTaskName(String.format("epoch %d/%d", epoch, options.epochs()))
+                .setInitialMax(steps)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                .setUpdateIntervalMillis(250)
+                .continuousUpdate()
+                .build();
+    }
+
+    static int[] permutation(int n, Random rng) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    /**
+     * Runs one fit step. On the very first step SameDiff builds each layer's gradient graph and
+     * prints one "Added differentiated op" line per op straight to System.out (unconditional in
+     * SameDiff.createGradFunction, DL4J 1.0.0-M2.1); we silence stdout for that one step.
+     */
+    private static void fitQuietly(MultiLayerNetwork net, DataSet batch, boolean firstStep) {
+        if (!firstStep) {
+            net.fit(batch);
+            return;
+        }
+        PrintStream out = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            net.fit(batch);
+        } finally {
+            System.setOut(out);
+        }
+    }
+}

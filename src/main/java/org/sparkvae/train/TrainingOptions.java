@@ -1,0 +1,13 @@
+package org.sparkvae.train;
+
+/** How to train: epochs, minibatch size, seed of initialisation, shuffling and noise. Validated when built. */
+public record TrainingOptions(int epochs, int batchSize, long seed) {
+    public TrainingOptions {
+        if (epochs < 0) {
+            throw new IllegalArgumentException("--epochs must be >= 0, got " + epochs);
+        }
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("--batch-size must be a positive integer, got " + batchSize);
+        }
+    }
+}

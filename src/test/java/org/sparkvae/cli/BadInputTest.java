@@ -1,0 +1,120 @@
+package org.sparkvae.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkvae.data.IdxReader;
+import org.sparkvae.data.IdxTestFiles;
+import org.sparkvae.data.MnistFiles;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad input: one clear error line, a non-zero exit, and nothing written or replaced. */
+class BadInputTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int status, String err) { }
+
+    private static Run run(String... args) {
+        StringWriter err = new StringWriter();
+        int status = SparkVaeCli.execute(new PrintWriter(err, true), args);
+        return new Run(status, err.toString());
+    }
+
+    private static void assertOneErrorLine(Run r, int status, String... fragments) {
+        assertEquals(status, r.status(), r.err());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(1, lines.length, "exactly one line: " + r.err());
+        assertTrue(lines[0].contains("error:"), lines[0]);
+        for (String f : fragments) {
+            assertTrue(lines[0].contains(f), "'" + f + "' in: " + lines[0]);
+        }
+    }
+
+    private Path validData() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        IdxTestFiles.writeDataset(data, 20, 10);
+        return data;
+    }
+
+    @Test
+    void latentDimZero() throws Exception {
+        Run r = run("train", "--latent-dim", "0", "--data", validData().toString(), "--model", dir.resolve("m.zip").toString());
+        assertOneErrorLine(r, 1, "--latent-dim", "got 0");
+        assertFalse(Files.exists(dir.resolve("m.zip")));
+    }
+
+    @Test
+    void negativeEpochs() throws Exception {
+        assertOneErrorLine(run("train", "--epochs", "-1", "--data", validData().toString(),
+                "--model", dir.resolve("m.zip").toString()), 1, "--epochs", "-1");
+    }
+
+    @Test
+    void notANumber() {
+        assertOneErrorLine(run("train", "--batch-size", "many"), 2, "--batch-size", "many");
+    }
+
+    @Test
+    void modelInMissingDirectory() throws Exception {
+        assertOneErrorLine(run("train", "--epochs", "1", "--data", validData().toString(),
+                "--model", dir.resolve("no/such/dir/m.zip").toString()), 1, "does not exist");
+    }
+
+    @Test
+    void missingDataDirectory() {
+        assertOneErrorLine(run("train", "--data", dir.resolve("absent").toString(),
+                "--model", dir.resolve("m.zip").toString()), 1, "absent", "does not exist");
+    }
+
+    @Test
+    void corruptIdxFileIsNamed() throws Exception {
+        Path data = validData();
+        byte[] full = Files.readAllBytes(data.resolve(MnistFiles.TRAIN_IMAGES));
+        Files.write(data.resolve(MnistFiles.TRAIN_IMAGES), java.util.Arrays.copyOf(full, 1000));
+        Run r = run("train", "--data", data.toString(), "--model", dir.resolve("m.zip").toString());
+        assertOneErrorLine(r, 1, MnistFiles.TRAIN_IMAGES, "truncated");
+        assertFalse(Files.exists(dir.resolve("m.zip")), "nothing written");
+    }
+
+    @Test
+    void wrongMagicInTestLabels() throws Exception {
+        Path data = validData();
+        IdxTestFiles.write(data, MnistFiles.TEST_LABELS, IdxTestFiles.images(IdxReader.IMAGES_MAGIC, 1, 1, 1, 1));
+        Path model = dir.resolve("m.zip");
+        assertEquals(0, run("train", "--epochs", "1", "--batch-size", "10", "--data", data.toString(),
+                "--model", model.toString(), "--no-progress").status());
+        Run r = run("evaluate", "--model", model.toString(), "--data", data.toString(), "--out", dir.resolve("e.json").toString());
+        assertOneErrorLine(r, 1, MnistFiles.TEST_LABELS, "wrong magic");
+        assertFalse(Files.exists(dir.resolve("e.json")));
+    }
+
+    @Test
+    void existingModelIsNotOverwritten() throws Exception {
+        Path model = dir.resolve("m.zip");
+        Files.writeString(model, "precious");
+        Run r = run("train", "--epochs", "1", "--data", validData().toString(), "--model", model.toString());
+        assertOneErrorLine(r, 1, "already exists", "--overwrite");
+        assertEquals("precious", Files.readString(model));
+    }
+
+    @Test
+    void missingModelForEvaluateAndSample() {
+        assertOneErrorLine(run("evaluate", "--model", dir.resolve("none.zip").toString()), 1, "none.zip", "does not exist");
+        assertOneErrorLine(run("sample", "--model", dir.resolve("none.zip").toString(),
+                "--samples", dir.resolve("s.png").toString()), 1, "none.zip");
+    }
+
+    @Test
+    void unknownDatasetAndSubcommand() {
+        assertOneErrorLine(run("fetch-data", "--dataset", "cifar"), 2, "cifar");
+        assertOneErrorLine(run("frobnicate"), 2, "frobnicate");
+    }
+}

@@ -1,0 +1,49 @@
+package org.sparkvae.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** train -> evaluate -> sample through the CLI on the real-MNIST slice. */
+class CliRoundTripTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void trainEvaluateSample() throws Exception {
+        String data = Path.of(getClass().getResource("/mnist-slice").toURI()).toString();
+        Path model = dir.resolve("m.zip");
+        assertEquals(0, SparkVaeCli.execute("train", "--data", data, "--model", model.toString(), "--epochs", "2",
+                "--latent-dim", "4", "--batch-size", "100", "--no-progress"));
+        assertTrue(Files.exists(dir.resolve("m.json")));
+        assertEquals(3, Files.readAllLines(dir.resolve("m.metrics.csv")).size(), "header + 2 epochs");
+        JsonNode info = new ObjectMapper().readTree(dir.resolve("m.json").toFile());
+        assertEquals(4, info.get("config").get("latentDim").asInt());
+        assertEquals("binary", info.get("dataMode").asText());
+        assertEquals(2, info.get("epochMetrics").size());
+
+        Path metrics = dir.resolve("metrics.json");
+        assertEquals(0, SparkVaeCli.execute("evaluate", "--model", model.toString(), "--data", data,
+                "--out", metrics.toString(), "--no-progress"));
+        JsonNode m = new ObjectMapper().readTree(metrics.toFile());
+        assertEquals(500, m.get("n").asInt());
+        assertEquals(m.get("test_neg_elbo").asDouble(), m.get("test_recon").asDouble() + m.get("test_kl").asDouble(), 1e-6);
+        assertTrue(m.get("test_neg_elbo").asDouble() < 543, "better than an untrained decoder");
+
+        Path png = dir.resolve("s.png");
+        assertEquals(0, SparkVaeCli.execute("sample", "--model", model.toString(), "--samples", png.toString()));
+        BufferedImage samples = ImageIO.read(png.toFile());
+        BufferedImage means = ImageIO.read(dir.resolve("s-mean.png").toFile());
+        assertEquals(8 * (28 * 2 + 2) + 2, samples.getWidth(), "8x8 grid of 2x-scaled 28x28 images");
+        assertEquals(samples.getWidth(), means.getWidth());
+    }
+}
