@@ -65,6 +65,12 @@ public final class VaeNetworkFactory {
     public static MultiLayerNetwork build(VaeConfig c, long seed, DataType dataType) {
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(c, seed, dataType));
         net.init();
+        // DL4J initialises dense biases to a constant; PyTorch's nn.Linear draws them from
+        // U(-1/sqrt(fanIn), 1/sqrt(fanIn)). Match the reference implementation's starting point.
+        for (int i = 0; i < LATENT_LAYER; i++) {
+            long fanIn = net.getLayer(i).getParam("W").size(0);
+            VaeSameDiffLayer.uniform(net.getLayer(i).getParam("b"), 1.0 / Math.sqrt(fanIn));
+        }
         return net;
     }
 }

@@ -65,12 +65,14 @@ class ElboClosedFormTest {
     }
 
     @Test
-    void klIsZeroAtThePriorAndScoreIsTheBatchMean() {
-        double[][] input = {{0.0, 0.0, 0.0}, {1.0, 0.0, 0.0}};
-        double[][] x = {{1}, {0}};
-        Map<String, INDArray> t = terms(input, x, 1, 1);
+    void klIsZeroAtThePriorAndTermsArePerExample() {
+        // rows: [l1 l2 | mu1 mu2 | logSigma1 logSigma2]
+        double[][] input = {{0.0, 0.0, 0, 0, 0, 0}, {1.0, -1.0, 0, 0, 0, 0}};
+        double[][] x = {{1, 0}, {0, 0}};
+        Map<String, INDArray> t = terms(input, x, 2, 2);
         assertEquals(0.0, t.get(ElboOutputLayer.KL).getDouble(0), 1e-15);
-        assertEquals(Math.log(2), t.get(ElboOutputLayer.RECON).getDouble(0), 1e-12);
-        assertEquals(softplus(1.0), t.get(ElboOutputLayer.RECON).getDouble(1), 1e-12);
+        assertEquals(0.0, t.get(ElboOutputLayer.KL).getDouble(1), 1e-15);
+        assertEquals(2 * Math.log(2), t.get(ElboOutputLayer.RECON).getDouble(0), 1e-12);
+        assertEquals(softplus(1.0) + softplus(-1.0), t.get(ElboOutputLayer.RECON).getDouble(1), 1e-12);
     }
 }
