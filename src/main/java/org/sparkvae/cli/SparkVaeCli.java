@@ -1,5 +1,7 @@
 package org.sparkvae.cli;
 
+import org.sparkvae.backend.CudaPreflight;
+import org.sparkvae.backend.NvidiaSmi;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +10,8 @@ import java.io.PrintWriter;
 /** Entry point: {@code spark-vae SUBCOMMAND [options]}. Errors print one line and exit non-zero. */
 @Command(name = "spark-vae", mixinStandardHelpOptions = true, versionProvider = SparkVaeCli.Version.class,
         description = "Variational autoencoders on MNIST with Deeplearning4j (and Apache Spark).",
-        subcommands = {FetchDataCommand.class, TrainCommand.class, EvaluateCommand.class, SampleCommand.class})
+        subcommands = {FetchDataCommand.class, TrainCommand.class, EvaluateCommand.class, SampleCommand.class,
+                GpuCheckCommand.class})
 public final class SparkVaeCli implements Runnable {
     /** Exit status of a run that failed on bad input or a failed job. */
     public static final int EXIT_FAILURE = 1;
@@ -24,6 +27,21 @@ public final class SparkVaeCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // With the CUDA build, refuse unsupported GPUs before anything loads ND4J's native backend,
+        // which would otherwise die deep inside ("no kernel image is available for execution").
+        boolean selfCheck = args.length > 0 && (args[0].equals("gpu-check") || args[0].equals("fetch-data") || args[0].startsWith("-"));
+        if (!selfCheck && CudaPreflight.cudaBackendOnClasspath()) {
+            try {
+                CudaPreflight.Verdict v = CudaPreflight.check(NvidiaSmi.query());
+                if (!v.ok()) {
+                    System.err.println("spark-vae: error: " + v.message());
+                    System.exit(EXIT_FAILURE);
+                }
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                System.err.println("spark-vae: error: GPU preflight failed: " + e.getMessage());
+                System.exit(EXIT_FAILURE);
+            }
+        }
         System.exit(execute(args));
     }
 
