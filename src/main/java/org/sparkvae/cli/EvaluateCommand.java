@@ -41,6 +41,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
 
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Evaluate on Spark executors: local[N] or spark://host:port. Absent: this JVM (unless under spark-submit).")
+    String master;
+
     @Mixin
     DataOptions data = new DataOptions();
 
@@ -54,8 +58,17 @@ final class EvaluateCommand implements Callable<Integer> {
         MnistFiles files = data.resolve();
         LabelledImages test = files.read28x28(MnistFiles.Split.TEST);
         DataMode mode = DataMode.valueOf(loaded.info().dataMode().toUpperCase(Locale.ROOT));
-        INDArray x = Features.of(test, mode);
-        ElboReport r = evaluator.evaluate(loaded.vae(), x, seed, !noSampling);
+        ElboReport r;
+        if (master != null || System.getProperty("spark.master") != null) {
+            try (org.apache.spark.sql.SparkSession spark = SparkSessions.create("spark-vae evaluate", master)) {
+                org.apache.spark.api.java.JavaSparkContext sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+                r = new org.sparkvae.evaluate.SparkElboEvaluator(batchSize).evaluate(sc, loaded.vae(),
+                        org.sparkvae.data.MnistDataFrames.fromImages(spark, test, mode, sc.defaultParallelism()), seed, !noSampling);
+            }
+        } else {
+            INDArray x = Features.of(test, mode);
+            r = evaluator.evaluate(loaded.vae(), x, seed, !noSampling);
+        }
         System.out.printf(Locale.ROOT, "test -ELBO %.3f nats (reconstruction %.3f + KL %.3f) over %d images%n",
                 r.negElbo(), r.recon(), r.kl(), r.n());
         if (out != null) {

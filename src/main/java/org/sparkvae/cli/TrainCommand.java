@@ -12,6 +12,8 @@ import org.sparkvae.model.ModelStore;
 import org.sparkvae.model.Vae;
 import org.sparkvae.model.VaeConfig;
 import org.sparkvae.train.EpochMetrics;
+import org.sparkvae.train.SparkTrainer;
+import org.sparkvae.train.SparkTrainingOptions;
 import org.sparkvae.train.Trainer;
 import org.sparkvae.train.TrainingOptions;
 import picocli.CommandLine.Command;
@@ -55,6 +57,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar (for logs).")
     boolean noProgress;
 
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Train on Spark with parameter averaging: local[N] (embedded) or spark://host:port. "
+                    + "Absent: single-JVM training (unless launched by spark-submit).")
+    String master;
+
+    @Option(names = "--workers", description = "Spark: number of parallel workers (partitions); default: Spark's default parallelism.")
+    Integer workers;
+
+    @Option(names = "--averaging-frequency", defaultValue = "10",
+            description = "Spark: minibatches each worker fits between parameter averagings (default: ${DEFAULT-VALUE}).")
+    int averagingFrequency;
+
     @Mixin
     DataOptions data = new DataOptions();
 
@@ -75,12 +89,10 @@ final class TrainCommand implements Callable<Integer> {
         Dataset known = Dataset.identify(md5);
         System.err.printf("training on %d images from %s (%s), M=%d, %d epochs, batch %d%n", train.size(), files.dir(),
                 known == null ? "unrecognised IDX dataset" : known.cliName(), latentDim, epochs, batchSize);
-        INDArray x = Features.of(train, DataMode.BINARY);
-
         Vae vae = Vae.create(config, seed);
         List<Map<String, Object>> history = new ArrayList<>();
         StringBuilder csv = new StringBuilder("epoch,train_neg_elbo,seconds,samples_per_second\n");
-        new Trainer(options, !noProgress).train(vae, x, (EpochMetrics m) -> {
+        java.util.function.Consumer<EpochMetrics> onEpoch = (EpochMetrics m) -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("epoch", m.epoch());
             row.put("train_neg_elbo", m.trainNegElbo());
@@ -95,12 +107,29 @@ final class TrainCommand implements Callable<Integer> {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        });
+        };
+        if (useSpark()) {
+            try (org.apache.spark.sql.SparkSession spark = SparkSessions.create("spark-vae train", master)) {
+                org.apache.spark.api.java.JavaSparkContext sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+                int w = workers != null ? workers : sc.defaultParallelism();
+                SparkTrainingOptions sparkOptions = new SparkTrainingOptions(epochs, batchSize, averagingFrequency, w, seed);
+                System.err.printf("Spark master %s: %d workers, batch %d per worker, averaging every %d minibatches%n",
+                        spark.sparkContext().master(), w, batchSize, averagingFrequency);
+                (noProgress ? new SparkTrainer(sparkOptions).quiet() : new SparkTrainer(sparkOptions)).train(sc, vae, org.sparkvae.data.MnistDataFrames.fromImages(spark, train, DataMode.BINARY, w), onEpoch);
+            }
+        } else {
+            INDArray x = Features.of(train, DataMode.BINARY);
+            new Trainer(options, !noProgress).train(vae, x, onEpoch);
+        }
         ModelInfo info = new ModelInfo(config, DataMode.BINARY.cliName(), known == null ? null : known.cliName(),
                 files.dir(), md5, epochs, batchSize, seed, Provenance.versions(), Instant.now().toString(), history);
         ModelStore.save(vae, info, model);
         System.out.println("saved " + model + " (info " + ModelStore.infoPathFor(model) + ", metrics " + metricsCsv + ")");
         return 0;
+    }
+
+    private boolean useSpark() {
+        return master != null || System.getProperty("spark.master") != null;
     }
 
     static Path metricsPathFor(Path model) {

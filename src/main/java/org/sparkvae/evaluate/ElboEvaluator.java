@@ -25,8 +25,23 @@ public final class ElboEvaluator {
         this.showProgress = showProgress;
     }
 
-    /** Partial sums of the terms: what executors would send to the driver. */
-    public record Sums(double recon, double kl, long n) {
+    /**
+     * Partial sums of the terms: what executors send to the driver. A plain class, not a record:
+     * Spark's Kryo 4 cannot serialise Java records.
+     */
+    public static final class Sums implements java.io.Serializable {
+        private double recon;
+        private double kl;
+        private long n;
+
+        private Sums() { }
+
+        public Sums(double recon, double kl, long n) {
+            this.recon = recon;
+            this.kl = kl;
+            this.n = n;
+        }
+
         public Sums plus(Sums o) {
             return new Sums(recon + o.recon, kl + o.kl, n + o.n);
         }

@@ -34,6 +34,10 @@ import java.util.Map;
 public class ElboOutputLayerRuntime extends SameDiffOutputLayer {
     private double cachedLossSum = Double.NaN;
 
+    static {
+        SameDiffStdoutFilter.install();
+    }
+
     public ElboOutputLayerRuntime(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }

@@ -42,6 +42,10 @@ public class SurrogateBackpropSameDiffLayer extends SameDiffLayer {
     static final String EPSILON_KEY = "dl4jEpsilon";
     private static final String SURROGATE_LOSS = "surrogateLoss";
 
+    static {
+        SameDiffStdoutFilter.install();
+    }
+
     public SurrogateBackpropSameDiffLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }

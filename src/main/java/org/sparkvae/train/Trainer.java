@@ -9,8 +9,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkvae.model.Vae;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -51,7 +49,7 @@ public final class Trainer {
                     int to = Math.min(n, from + options.batchSize());
                     int[] rows = java.util.Arrays.copyOfRange(order, from, to);
                     INDArray batch = features.getRows(rows);
-                    fitQuietly(net, new DataSet(batch, batch), epoch == 1 && step == 0);
+                    net.fit(new DataSet(batch, batch));
                     double loss = net.score();
                     if (!Double.isFinite(loss)) {
                         throw new NonFiniteLossException(epoch, step + 1, loss);
@@ -98,24 +96,5 @@ public final class Trainer {
             p[j] = t;
         }
         return p;
-    }
-
-    /**
-     * Runs one fit step. On the very first step SameDiff builds each layer's gradient graph and
-     * prints one "Added differentiated op" line per op straight to System.out (unconditional in
-     * SameDiff.createGradFunction, DL4J 1.0.0-M2.1); we silence stdout for that one step.
-     */
-    private static void fitQuietly(MultiLayerNetwork net, DataSet batch, boolean firstStep) {
-        if (!firstStep) {
-            net.fit(batch);
-            return;
-        }
-        PrintStream out = System.out;
-        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-        try {
-            net.fit(batch);
-        } finally {
-            System.setOut(out);
-        }
     }
 }

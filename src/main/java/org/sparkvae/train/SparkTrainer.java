@@ -1,0 +1,167 @@
+package org.sparkvae.train;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparkvae.data.MnistDataFrames;
+import org.sparkvae.model.Vae;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Trains a {@link Vae} with DL4J's {@link SparkDl4jMultiLayer} and parameter averaging. The DataFrame's
+ * features become one {@code DataSet} per minibatch (labels = features) on the executors, reshuffled
+ * within each partition every epoch; the driver reports each epoch's loss and wall time.
+ */
+public final class SparkTrainer {
+    private final SparkTrainingOptions options;
+
+    public SparkTrainer(SparkTrainingOptions options) {
+        this.options = options;
+    }
+
+    public List<EpochMetrics> train(JavaSparkContext sc, Vae vae, Dataset<Row> train, Consumer<EpochMetrics> afterEpoch) {
+        JavaRDD<float[]> rows = train.select(MnistDataFrames.FEATURES).javaRDD()
+                .map(r -> toFloats(r.getList(0)))
+                .repartition(options.workers())
+                .persist(StorageLevel.MEMORY_ONLY());
+        long n = rows.count();
+        // Builder(int) takes the number of examples per RDD element, NOT the batch size (that one
+        // defaults to 16 and silently re-slices every minibatch): set both.
+        ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(options.batchSizePerWorker())
+                .batchSizePerWorker(options.batchSizePerWorker())
+                .averagingFrequency(options.averagingFrequency())
+                .workerPrefetchNumBatches(0)
+                .saveUpdater(true)
+                // Direct: the RDD is used as it is (Export writes every minibatch to disk first, and
+                // refuses a non-local master without a shared file system).
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .repartionData(Repartition.Never)
+                .rngSeed(options.seed())
+                .build();
+        if (Boolean.getBoolean("sparkvae.trace")) {
+            sc.sc().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
+                @Override
+                public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted e) {
+                    org.apache.spark.scheduler.StageInfo i = e.stageInfo();
+                    long d = (long) i.completionTime().get() - (long) i.submissionTime().get();
+                    System.err.println("TRACE stage " + i.stageId() + " " + d + " ms " + i.name());
+                }
+            });
+        }
+        MultiLayerNetwork net = vae.network();
+        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, tm);
+        List<EpochMetrics> history = new ArrayList<>();
+        int batch = options.batchSizePerWorker();
+        int k = options.averagingFrequency();
+        // Minibatches per partition: the round count is set by the smallest partition, and the
+        // last round takes every partition's remainder, so no worker is ever idle in a round.
+        List<Integer> sizes = rows.mapPartitions(it -> {
+            int c = 0;
+            while (it.hasNext()) {
+                it.next();
+                c++;
+            }
+            return List.of(c).iterator();
+        }).collect();
+        int minBatches = sizes.stream().mapToInt(c -> (c + batch - 1) / batch).min().orElse(0);
+        int rounds = Math.max(1, (minBatches + k - 1) / k);
+        for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+            long shuffleSeed = options.seed() * 1_000_003L + epoch;
+            long start = System.nanoTime();
+            double lossSum = 0;
+            try (ProgressBar bar = progress(epoch, rounds)) {
+                for (int round = 0; round < rounds; round++) {
+                    int first = round * k;
+                    int last = round == rounds - 1 ? Integer.MAX_VALUE : first + k;
+                    // One averaging round per fit call: DL4J then trains the RDD as a single split instead of
+                    // randomly splitting (and re-reading) the whole epoch's data once per round.
+                    JavaRDD<DataSet> roundData = rows.mapPartitionsWithIndex(
+                            (part, it) -> minibatches(it, batch, new Random(shuffleSeed * 31 + part), first, last), true);
+                    sparkNet.fit(roundData);
+                    double loss = sparkNet.getScore();
+                    if (!Double.isFinite(loss)) {
+                        throw new NonFiniteLossException(epoch, round + 1, loss);
+                    }
+                    lossSum += loss;
+                    if (bar != null) {
+                        bar.step();
+                        bar.setExtraMessage(String.format(" -ELBO %.2f", lossSum / (round + 1)));
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            EpochMetrics m = new EpochMetrics(epoch, lossSum / rounds, seconds, n / seconds, n);
+            history.add(m);
+            afterEpoch.accept(m);
+        }
+        rows.unpersist();
+        // The trained parameters and Adam state live in sparkNet's network, which is vae's network.
+        Nd4j.getRandom().setSeed(options.seed());
+        return history;
+    }
+
+    private boolean showProgress = true;
+
+    public SparkTrainer quiet() {
+        showProgress = false;
+        return this;
+    }
+
+    private ProgressBar progress(int epoch, int rounds) {
+        if (!showProgress) {
+            return null;
+        }
+        return new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch, options.epochs()))
+                .setInitialMax(rounds).setStyle(ProgressBarStyle.ASCII).continuousUpdate()
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
+    }
+
+    private static float[] toFloats(List<Object> values) {
+        float[] f = new float[values.size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (Float) values.get(i);
+        }
+        return f;
+    }
+
+    /**
+     * Shuffles a partition's examples (the same order for every round of an epoch: same seed) and
+     * returns minibatches {@code [firstBatch, lastBatch)} as DataSets of {@code batch} (features = labels).
+     */
+    static Iterator<DataSet> minibatches(Iterator<float[]> rows, int batch, Random rng, int firstBatch, int lastBatch) {
+        List<float[]> all = new ArrayList<>();
+        rows.forEachRemaining(all::add);
+        java.util.Collections.shuffle(all, rng);
+        List<DataSet> out = new ArrayList<>();
+        long fromExample = (long) firstBatch * batch;
+        long toExample = Math.min(all.size(), (long) lastBatch * batch);
+        for (int from = (int) fromExample; from < toExample; from += batch) {
+            int to = Math.min(all.size(), from + batch);
+            int d = all.get(from).length;
+            float[] flat = new float[(to - from) * d];
+            for (int i = from; i < to; i++) {
+                System.arraycopy(all.get(i), 0, flat, (i - from) * d, d);
+            }
+            org.nd4j.linalg.api.ndarray.INDArray x = Nd4j.create(flat, new long[] {to - from, d}, 'c');
+            out.add(new DataSet(x, x));
+        }
+        return out.iterator();
+    }
+}

@@ -1,0 +1,94 @@
+package org.sparkvae.evaluate;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkvae.data.DataMode;
+import org.sparkvae.data.LabelledImages;
+import org.sparkvae.data.MnistDataFrames;
+import org.sparkvae.data.MnistFiles;
+import org.sparkvae.model.Features;
+import org.sparkvae.model.Vae;
+import org.sparkvae.model.VaeConfig;
+import org.sparkvae.train.EpochMetrics;
+import org.sparkvae.train.SparkTrainer;
+import org.sparkvae.train.SparkTrainingOptions;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Spark path on an embedded local[2] master, on the real-MNIST slice. */
+class SparkPipelineTest {
+    private static SparkSession spark;
+    private static JavaSparkContext sc;
+    private static LabelledImages train;
+    private static LabelledImages test;
+
+    @BeforeAll
+    static void start() throws Exception {
+        spark = SparkSession.builder().master("local[2]").appName("spark-vae-test")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                .config("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator").getOrCreate();
+        sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        MnistFiles files = new MnistFiles(Path.of(SparkPipelineTest.class.getResource("/mnist-slice").toURI()).toString());
+        train = files.read28x28(MnistFiles.Split.TRAIN);
+        test = files.read28x28(MnistFiles.Split.TEST);
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    @Test
+    void dataFramePairsLabelsWithImagesAndRecordsTheMode() {
+        Dataset<Row> df = MnistDataFrames.fromImages(spark, test, DataMode.BINARY, 3);
+        assertEquals(3, df.javaRDD().getNumPartitions());
+        assertEquals(500, df.count());
+        List<Row> first = df.orderBy(MnistDataFrames.INDEX).limit(5).collectAsList();
+        int[] labels = first.stream().mapToInt(r -> r.getInt(1)).toArray();
+        assertEquals(List.of(7, 2, 1, 0, 4), java.util.Arrays.stream(labels).boxed().toList());
+        assertEquals("binary", df.schema().apply(MnistDataFrames.FEATURES).metadata().getString("data_mode"));
+        List<Object> px = first.get(0).getList(2);
+        assertEquals(784, px.size());
+        assertTrue(px.stream().allMatch(v -> (Float) v == 0f || (Float) v == 1f));
+    }
+
+    @Test
+    void distributedEvaluationEqualsSingleJvmWithoutNoise() {
+        Vae vae = Vae.create(VaeConfig.mnist(6), 3);
+        INDArray x = Features.of(test, DataMode.BINARY);
+        ElboReport local = new ElboEvaluator(100, false).evaluate(vae, x, 0, false);
+        ElboReport distributed = new SparkElboEvaluator(100).evaluate(sc, vae,
+                MnistDataFrames.fromImages(spark, test, DataMode.BINARY, 4), 0, false);
+        assertEquals(local.n(), distributed.n());
+        assertEquals(local.negElbo(), distributed.negElbo(), 1e-6 * local.negElbo());
+        assertEquals(local.recon(), distributed.recon(), 1e-6 * local.recon());
+        assertEquals(local.kl(), distributed.kl(), 1e-6 * Math.max(1, local.kl()));
+    }
+
+    @Test
+    void parameterAveragingTrainingLowersTheLoss() {
+        Vae vae = Vae.create(VaeConfig.mnist(10), 1);
+        INDArray x = Features.of(test, DataMode.BINARY);
+        double before = new ElboEvaluator(250, false).evaluate(vae, x, 0, true).negElbo();
+        List<EpochMetrics> seen = new ArrayList<>();
+        new SparkTrainer(new SparkTrainingOptions(2, 50, 5, 2, 1)).quiet().train(sc, vae,
+                MnistDataFrames.fromImages(spark, train, DataMode.BINARY, 2), seen::add);
+        double after = new ElboEvaluator(250, false).evaluate(vae, x, 0, true).negElbo();
+        assertEquals(2, seen.size());
+        assertEquals(2000, seen.get(0).examples());
+        assertTrue(after < before - 150, "before " + before + ", after " + after);
+    }
+}
