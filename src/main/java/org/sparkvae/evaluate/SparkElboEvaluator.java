@@ -58,6 +58,7 @@ public final class SparkElboEvaluator {
     }
 
     public ElboReport evaluate(JavaSparkContext sc, Vae vae, Dataset<Row> test, long seed, boolean sampling) {
+        org.sparkvae.backend.ExecutorPreflight.requireSupportedGpus(sc);
         MultiLayerNetwork net = vae.network();
         Broadcast<ModelBroadcast> model = sc.broadcast(new ModelBroadcast(net.getLayerWiseConfigurations().toJson(),
                 net.params().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatVector(), vae.config()));
@@ -72,14 +73,7 @@ public final class SparkElboEvaluator {
     private static Iterator<ElboEvaluator.Sums> partitionSums(ModelBroadcast b, Iterator<Row> rows, int batchSize,
                                                               long seed, boolean sampling) {
         List<float[]> xs = new ArrayList<>();
-        rows.forEachRemaining(r -> {
-            List<Object> v = r.getList(0);
-            float[] f = new float[v.size()];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = (Float) v.get(i);
-            }
-            xs.add(f);
-        });
+        rows.forEachRemaining(r -> xs.add(MnistDataFrames.features(r, 0)));
         if (xs.isEmpty()) {
             return List.of(new ElboEvaluator.Sums(0, 0, 0)).iterator();
         }

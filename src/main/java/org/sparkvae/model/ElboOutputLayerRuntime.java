@@ -61,14 +61,7 @@ public class ElboOutputLayerRuntime extends SameDiffOutputLayer {
             throw new IllegalStateException("labels (the images to reconstruct) are not set");
         }
         ensureGraph();
-        Map<Long, InferenceSession> sessions = sameDiff.getFunction("grad").getSessions();
-        InferenceSession session = sessions.computeIfAbsent(Thread.currentThread().getId(),
-                id -> SameDiff.getInferenceFactory().create(sameDiff.getFunction("grad")));
-        session.setMmgr(new DL4JSameDiffMemoryMgr(
-                workspaceMgr.getWorkspaceName(ArrayType.BP_WORKING_MEM),
-                workspaceMgr.getWorkspaceName(ArrayType.ACTIVATION_GRAD),
-                workspaceMgr.getConfiguration(ArrayType.BP_WORKING_MEM),
-                workspaceMgr.getConfiguration(ArrayType.ACTIVATION_GRAD)));
+        Dl4jSessionMemory.useBackpropWorkspaces(sameDiff, workspaceMgr);
 
         List<String> gradVars = new ArrayList<>(paramTable.keySet());
         gradVars.add(INPUT_KEY);

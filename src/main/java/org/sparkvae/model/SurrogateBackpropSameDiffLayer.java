@@ -3,14 +3,12 @@ package org.sparkvae.model;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.samediff.DL4JSameDiffMemoryMgr;
 import org.deeplearning4j.nn.layers.samediff.SameDiffLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
-import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -95,14 +93,7 @@ public class SurrogateBackpropSameDiffLayer extends SameDiffLayer {
                 sameDiff.createGradFunction(INPUT_KEY);
             }
         }
-        Map<Long, InferenceSession> sessions = sameDiff.getFunction("grad").getSessions();
-        InferenceSession session = sessions.computeIfAbsent(Thread.currentThread().getId(),
-                id -> SameDiff.getInferenceFactory().create(sameDiff.getFunction("grad")));
-        session.setMmgr(new DL4JSameDiffMemoryMgr(
-                workspaceMgr.getWorkspaceName(ArrayType.BP_WORKING_MEM),
-                workspaceMgr.getWorkspaceName(ArrayType.ACTIVATION_GRAD),
-                workspaceMgr.getConfiguration(ArrayType.BP_WORKING_MEM),
-                workspaceMgr.getConfiguration(ArrayType.ACTIVATION_GRAD)));
+        Dl4jSessionMemory.useBackpropWorkspaces(sameDiff, workspaceMgr);
 
         Map<String, INDArray> placeholders = new HashMap<>();
         placeholders.put(INPUT_KEY, input);

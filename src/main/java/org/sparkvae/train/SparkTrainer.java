@@ -37,8 +37,9 @@ public final class SparkTrainer {
     }
 
     public List<EpochMetrics> train(JavaSparkContext sc, Vae vae, Dataset<Row> train, Consumer<EpochMetrics> afterEpoch) {
+        org.sparkvae.backend.ExecutorPreflight.requireSupportedGpus(sc);
         JavaRDD<float[]> rows = train.select(MnistDataFrames.FEATURES).javaRDD()
-                .map(r -> toFloats(r.getList(0)))
+                .map(r -> MnistDataFrames.features(r, 0))
                 .repartition(options.workers())
                 .persist(StorageLevel.MEMORY_ONLY());
         long n = rows.count();
@@ -131,14 +132,6 @@ public final class SparkTrainer {
         return new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch, options.epochs()))
                 .setInitialMax(rounds).setStyle(ProgressBarStyle.ASCII).continuousUpdate()
                 .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
-    }
-
-    private static float[] toFloats(List<Object> values) {
-        float[] f = new float[values.size()];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (Float) values.get(i);
-        }
-        return f;
     }
 
     /**
