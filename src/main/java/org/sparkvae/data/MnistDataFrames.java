@@ -1,0 +1,141 @@
+package org.sparkvae.data;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Loads an MNIST split from any Hadoop path into a DataFrame {@code (index long, label int,
+ * features array<float>)}, partitioned for the executors. The {@code features} column's metadata
+ * records the data mode, image shape and the IDX checksum.
+ *
+ * <p>The driver reads and validates the IDX pair with {@link IdxReader} (one clear error for a bad
+ * file), then ships the raw bytes — 1 byte per pixel, a quarter of the float size — in one chunk per
+ * partition; executors expand them to model inputs. Labels are paired with images by index here,
+ * once. Optionally the DataFrame is cached as Parquet and reused when mode and checksum match.
+ */
+public final class MnistDataFrames {
+    public static final String INDEX = "index";
+    public static final String LABEL = "label";
+    public static final String FEATURES = "features";
+
+    private MnistDataFrames() { }
+
+    public static StructType schema(DataMode mode, int rows, int cols, String md5) {
+        Metadata meta = new MetadataBuilder().putString("data_mode", mode.cliName()).putLong("rows", rows)
+                .putLong("cols", cols).putString("idx_md5", md5).build();
+        return new StructType(new StructField[] {
+                DataTypes.createStructField(INDEX, DataTypes.LongType, false),
+                DataTypes.createStructField(LABEL, DataTypes.IntegerType, false),
+                new StructField(FEATURES, DataTypes.createArrayType(DataTypes.FloatType, false), false, meta)});
+    }
+
+    /**
+     * Raw pixels and labels of a contiguous range of examples. A plain class, not a record: Spark's
+     * Kryo 4 cannot build a serializer for Java records.
+     */
+    static final class Chunk implements Serializable {
+        long firstIndex;
+        int pixelsPerImage;
+        byte[] pixels;
+        byte[] labels;
+
+        Chunk() { }
+
+        Chunk(long firstIndex, int pixelsPerImage, byte[] pixels, byte[] labels) {
+            this.firstIndex = firstIndex;
+            this.pixelsPerImage = pixelsPerImage;
+            this.pixels = pixels;
+            this.labels = labels;
+        }
+    }
+
+    public static Dataset<Row> load(SparkSession spark, MnistFiles files, MnistFiles.Split split, DataMode mode,
+                                    int partitions) throws IOException {
+        LabelledImages data = files.read28x28(split);
+        return fromImages(spark, data, mode, partitions);
+    }
+
+    public static Dataset<Row> fromImages(SparkSession spark, LabelledImages data, DataMode mode, int partitions) {
+        if (partitions <= 0) {
+            throw new IllegalArgumentException("partitions must be positive, got " + partitions);
+        }
+        IdxImages im = data.images();
+        int n = data.size();
+        int ppi = im.pixelsPerImage();
+        List<Chunk> chunks = new ArrayList<>();
+        int parts = Math.min(partitions, Math.max(1, n));
+        for (int p = 0; p < parts; p++) {
+            int from = (int) ((long) n * p / parts);
+            int to = (int) ((long) n * (p + 1) / parts);
+            chunks.add(new Chunk(from, ppi, Arrays.copyOfRange(im.pixels(), from * ppi, to * ppi),
+                    Arrays.copyOfRange(data.labels(), from, to)));
+        }
+        JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(chunks, parts)
+                .mapPartitions(it -> expand(it, mode));
+        return spark.createDataFrame(rows, schema(mode, im.rows(), im.cols(), im.contentMd5()));
+    }
+
+    private static Iterator<Row> expand(Iterator<Chunk> chunks, DataMode mode) {
+        List<Row> out = new ArrayList<>();
+        while (chunks.hasNext()) {
+            Chunk c = chunks.next();
+            int count = c.labels.length;
+            for (int i = 0; i < count; i++) {
+                float[] f = new float[c.pixelsPerImage];
+                int base = i * c.pixelsPerImage;
+                for (int p = 0; p < f.length; p++) {
+                    f[p] = mode.transform(c.pixels[base + p] & 0xFF);
+                }
+                out.add(RowFactory.create(c.firstIndex + i, c.labels[i] & 0xFF, f));
+            }
+        }
+        return out.iterator();
+    }
+
+    /** The {@code features} value of a row (selected or full) as a float array. */
+    public static float[] features(Row row, int column) {
+        List<Object> values = row.getList(column);
+        float[] f = new float[values.size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (Float) values.get(i);
+        }
+        return f;
+    }
+
+    /**
+     * The split as a DataFrame, read from {@code parquetDir} when it holds the same data (mode and IDX
+     * checksum), else loaded from IDX and written there for next time.
+     */
+    public static Dataset<Row> loadCached(SparkSession spark, MnistFiles files, MnistFiles.Split split, DataMode mode,
+                                          int partitions, String parquetDir) throws IOException {
+        LabelledImages data = files.read28x28(split);
+        String md5 = data.images().contentMd5();
+        String path = parquetDir + "/" + split.name().toLowerCase(java.util.Locale.ROOT) + "-" + mode.cliName() + "-" + md5;
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+        org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        if (fs.exists(new org.apache.hadoop.fs.Path(p, "_SUCCESS"))) {
+            return spark.read().schema(schema(mode, data.images().rows(), data.images().cols(), md5)).parquet(path)
+                    .repartition(partitions);
+        }
+        Dataset<Row> df = fromImages(spark, data, mode, partitions);
+        df.write().mode("overwrite").parquet(path);
+        return df;
+    }
+}

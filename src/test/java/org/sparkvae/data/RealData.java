@@ -1,0 +1,23 @@
+package org.sparkvae.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Real datasets for integration tests, fetched once per build into target/it-data. */
+public final class RealData {
+    private RealData() { }
+
+    public static synchronized Path mnist() throws IOException {
+        return fetch(Dataset.MNIST);
+    }
+
+    public static synchronized Path fashion() throws IOException {
+        return fetch(Dataset.FASHION);
+    }
+
+    private static Path fetch(Dataset d) throws IOException {
+        Path dir = Path.of("target", "it-data", d.cliName()).toAbsolutePath();
+        new DatasetFetcher(dir).fetch(d);
+        return dir;
+    }
+}
