@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs a spark-vae subcommand through spark-submit (org.apache.spark.deploy.SparkSubmit, client
+# mode) with the shaded application jar, e.g.
+#   submit/spark-submit.sh --master spark://127.0.0.1:7077 train --epochs 10 --model runs/m10.zip
+#   submit/spark-submit.sh --master spark://127.0.0.1:7077 evaluate --model runs/m10.zip --out m.json
+# Options before the subcommand: --master URL (default local[*]), --properties-file FILE
+# (default conf/spark-defaults.conf), --conf k=v (repeatable). Driver heap: SPARK_VAE_JAVA_MEM (2g).
+set -euo pipefail
+# shellcheck source=env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+master="local[*]"
+props="$here/conf/spark-defaults.conf"
+extra=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --master) master="$2"; shift 2 ;;
+    --properties-file) props="$2"; shift 2 ;;
+    --conf) extra+=(--conf "$2"); shift 2 ;;
+    *) break ;;
+  esac
+done
+[ $# -gt 0 ] || { echo "usage: $0 [--master URL] [--properties-file F] [--conf k=v] SUBCOMMAND [options]" >&2; exit 2; }
+app_jar="$build_dir/spark-vae-cluster.jar"
+[ -f "$app_jar" ] || { echo "spark-submit.sh: error: $app_jar missing (mvn package)" >&2; exit 1; }
+# Executors inherit the BLAS kernel choice made for this machine (submit/env.sh).
+[ -n "${OPENBLAS_CORETYPE:-}" ] && extra+=(--conf "spark.executorEnv.OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE")
+
+# Client mode: this JVM is the driver, so it gets the module flags and heap directly.
+# shellcheck disable=SC2086
+exec java -Xmx"${SPARK_VAE_JAVA_MEM:-2g}" $module_flags \
+  -Dlog4j2.configurationFile="$here/conf/log4j2.properties" \
+  -cp "$(cat "$build_dir/classpath.txt")" org.apache.spark.deploy.SparkSubmit \
+  --master "$master" --deploy-mode client --properties-file "$props" ${extra[@]+"${extra[@]}"} \
+  --class org.sparkvae.cli.SparkVaeCli "$app_jar" "$@"
