@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * submit/local-cluster.sh from the project's jars); train and evaluate are sent to it with
  * spark-submit on a slice of real MNIST; the cluster is stopped by PID afterwards.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class LocalClusterIT {
     private static final Path STATE = Path.of("target", "it-cluster").toAbsolutePath();
     private static String masterUrl;
@@ -70,6 +71,7 @@ class LocalClusterIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void trainAndEvaluateThroughSparkSubmit() throws Exception {
         String data = Path.of("src", "test", "resources", "mnist-slice").toAbsolutePath().toString();
         Path model = dir.resolve("m.zip");
@@ -88,5 +90,34 @@ class LocalClusterIT {
         // One short epoch on 2,000 images: far better than an untrained decoder (543 nats), far from converged.
         assertTrue(negElbo < 400 && negElbo > 100, "test -ELBO " + negElbo);
         assertEquals(negElbo, m.get("test_recon").asDouble() + m.get("test_kl").asDouble(), 1e-6);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void trainingSurvivesAKilledWorker() throws Exception {
+        String data = Path.of("src", "test", "resources", "mnist-slice").toAbsolutePath().toString();
+        Path log = dir.resolve("train-kill.log");
+        ProcessBuilder pb = new ProcessBuilder(script("spark-submit.sh"), "--master", masterUrl,
+                "--conf", "spark.task.maxFailures=4", "train", "--data", data, "--epochs", "6", "--batch-size", "100",
+                "--averaging-frequency", "2", "--workers", "2", "--model", dir.resolve("k.zip").toString(), "--no-progress")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("SPARK_VAE_NO_BUILD", "1");
+        Process p = pb.start();
+        // Kill worker 1 (its Worker JVM, by PID) once training is under way.
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!Files.readString(log).contains("epoch 1/6") && System.nanoTime() < deadline && p.isAlive()) {
+            Thread.sleep(200);
+        }
+        assertTrue(Files.readString(log).contains("epoch 1/6"), Files.readString(log));
+        long worker = Long.parseLong(Files.readString(STATE.resolve("worker-1.pid")).strip());
+        ProcessHandle handle = ProcessHandle.of(worker).orElseThrow();
+        handle.descendants().forEach(ProcessHandle::destroyForcibly); // its executor JVM
+        handle.destroyForcibly();
+        assertTrue(p.waitFor(8, TimeUnit.MINUTES), "training did not finish after the worker was killed");
+        String out = Files.readString(log);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("epoch 6/6"), out);
+        assertTrue(out.contains("Lost executor"), "the driver must have seen the executor go: " + out);
+        assertTrue(Files.exists(dir.resolve("k.zip")), out);
     }
 }
