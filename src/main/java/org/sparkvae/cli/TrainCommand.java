@@ -11,6 +11,7 @@ import org.sparkvae.model.ModelInfo;
 import org.sparkvae.model.ModelStore;
 import org.sparkvae.model.Vae;
 import org.sparkvae.model.VaeConfig;
+import org.sparkvae.train.Checkpoints;
 import org.sparkvae.train.EpochMetrics;
 import org.sparkvae.train.SparkTrainer;
 import org.sparkvae.train.SparkTrainingOptions;
@@ -54,6 +55,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation, shuffling and noise (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--resume", description = "Continue a killed run from its last checkpoint (NAME.ckpt/, written after every epoch).")
+    boolean resume;
+
     @Option(names = "--no-progress", description = "No progress bar (for logs).")
     boolean noProgress;
 
@@ -82,6 +86,31 @@ final class TrainCommand implements Callable<Integer> {
             AtomicFiles.refuseExisting(model, "pass --overwrite to replace it or choose another --model");
         }
         Path metricsCsv = metricsPathFor(model);
+        Checkpoints checkpoints = new Checkpoints(checkpointDirFor(model));
+
+        Vae vae;
+        int firstEpoch = 1;
+        List<Map<String, Object>> history = new ArrayList<>();
+        if (resume) {
+            ModelStore.Loaded last = checkpoints.latest().orElseThrow(() -> new IllegalStateException(
+                    "--resume: no checkpoint in " + checkpoints.dir() + "; start the run without --resume"));
+            ModelInfo saved = last.info();
+            if (!saved.config().equals(config) || saved.batchSize() != batchSize || saved.seed() != seed) {
+                throw new IllegalArgumentException("--resume: the checkpoint in " + checkpoints.dir() + " was trained with "
+                        + saved.config() + ", batch " + saved.batchSize() + ", seed " + saved.seed()
+                        + "; pass the same --latent-dim, --learning-rate, --batch-size and --seed");
+            }
+            vae = last.vae();
+            history.addAll(saved.epochMetrics());
+            firstEpoch = saved.epochs() + 1;
+            System.err.printf("resuming from %s: %d epoch(s) done%n", checkpoints.dir(), saved.epochs());
+        } else {
+            if (!checkpoints.isEmpty() && !overwrite) {
+                throw new java.nio.file.FileAlreadyExistsException(checkpoints.dir()
+                        + ": holds checkpoints of an earlier run; pass --resume to continue it or --overwrite to start over");
+            }
+            vae = Vae.create(config, seed);
+        }
 
         MnistFiles files = data.resolve();
         LabelledImages train = files.read28x28(MnistFiles.Split.TRAIN);
@@ -89,9 +118,10 @@ final class TrainCommand implements Callable<Integer> {
         Dataset known = Dataset.identify(md5);
         System.err.printf("training on %d images from %s (%s), M=%d, %d epochs, batch %d%n", train.size(), files.dir(),
                 known == null ? "unrecognised IDX dataset" : known.cliName(), latentDim, epochs, batchSize);
-        Vae vae = Vae.create(config, seed);
-        List<Map<String, Object>> history = new ArrayList<>();
-        StringBuilder csv = new StringBuilder("epoch,train_neg_elbo,seconds,samples_per_second\n");
+        java.util.function.IntFunction<ModelInfo> infoAfter = done -> new ModelInfo(config, DataMode.BINARY.cliName(),
+                known == null ? null : known.cliName(), files.dir(), md5, done, batchSize, seed, Provenance.versions(),
+                Instant.now().toString(), List.copyOf(history));
+        Vae trained = vae;
         java.util.function.Consumer<EpochMetrics> onEpoch = (EpochMetrics m) -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("epoch", m.epoch());
@@ -99,11 +129,11 @@ final class TrainCommand implements Callable<Integer> {
             row.put("seconds", m.seconds());
             row.put("samples_per_second", m.samplesPerSecond());
             history.add(row);
-            csv.append(String.format(java.util.Locale.ROOT, "%d,%.6f,%.3f,%.1f%n", m.epoch(), m.trainNegElbo(), m.seconds(), m.samplesPerSecond()));
             System.err.printf("epoch %d/%d: train -ELBO %.3f, %.1f s (%.0f samples/s)%n",
                     m.epoch(), epochs, m.trainNegElbo(), m.seconds(), m.samplesPerSecond());
             try {
-                AtomicFiles.writeString(metricsCsv, csv.toString());
+                AtomicFiles.writeString(metricsCsv, csv(history));
+                checkpoints.save(trained, infoAfter.apply(m.epoch()), m.epoch());
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -115,17 +145,33 @@ final class TrainCommand implements Callable<Integer> {
                 SparkTrainingOptions sparkOptions = new SparkTrainingOptions(epochs, batchSize, averagingFrequency, w, seed);
                 System.err.printf("Spark master %s: %d workers, batch %d per worker, averaging every %d minibatches%n",
                         spark.sparkContext().master(), w, batchSize, averagingFrequency);
-                (noProgress ? new SparkTrainer(sparkOptions).quiet() : new SparkTrainer(sparkOptions)).train(sc, vae, org.sparkvae.data.MnistDataFrames.fromImages(spark, train, DataMode.BINARY, w), onEpoch);
+                (noProgress ? new SparkTrainer(sparkOptions).quiet() : new SparkTrainer(sparkOptions)).train(sc, vae,
+                        org.sparkvae.data.MnistDataFrames.fromImages(spark, train, DataMode.BINARY, w), firstEpoch, onEpoch);
             }
         } else {
             INDArray x = Features.of(train, DataMode.BINARY);
-            new Trainer(options, !noProgress).train(vae, x, onEpoch);
+            new Trainer(options, !noProgress).train(vae, x, firstEpoch, onEpoch);
         }
-        ModelInfo info = new ModelInfo(config, DataMode.BINARY.cliName(), known == null ? null : known.cliName(),
-                files.dir(), md5, epochs, batchSize, seed, Provenance.versions(), Instant.now().toString(), history);
-        ModelStore.save(vae, info, model);
-        System.out.println("saved " + model + " (info " + ModelStore.infoPathFor(model) + ", metrics " + metricsCsv + ")");
+        ModelStore.save(vae, infoAfter.apply(epochs), model);
+        System.out.println("saved " + model + " (info " + ModelStore.infoPathFor(model) + ", metrics " + metricsCsv
+                + ", checkpoints " + checkpoints.dir() + ")");
         return 0;
+    }
+
+    private static String csv(List<Map<String, Object>> history) {
+        StringBuilder csv = new StringBuilder("epoch,train_neg_elbo,seconds,samples_per_second\n");
+        for (Map<String, Object> r : history) {
+            csv.append(String.format(java.util.Locale.ROOT, "%d,%.6f,%.3f,%.1f%n", ((Number) r.get("epoch")).intValue(),
+                    ((Number) r.get("train_neg_elbo")).doubleValue(), ((Number) r.get("seconds")).doubleValue(),
+                    ((Number) r.get("samples_per_second")).doubleValue()));
+        }
+        return csv.toString();
+    }
+
+    /** {@code dir/model.zip} -> {@code dir/model.ckpt/}. */
+    static Path checkpointDirFor(Path model) {
+        String name = ModelStore.infoPathFor(model).getFileName().toString();
+        return model.resolveSibling(name.substring(0, name.length() - 5) + ".ckpt");
     }
 
     private boolean useSpark() {

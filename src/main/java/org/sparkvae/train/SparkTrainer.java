@@ -37,6 +37,12 @@ public final class SparkTrainer {
     }
 
     public List<EpochMetrics> train(JavaSparkContext sc, Vae vae, Dataset<Row> train, Consumer<EpochMetrics> afterEpoch) {
+        return train(sc, vae, train, 1, afterEpoch);
+    }
+
+    /** Trains epochs {@code firstEpoch..epochs}; shuffles are seeded from (seed, epoch) as in {@link Trainer}. */
+    public List<EpochMetrics> train(JavaSparkContext sc, Vae vae, Dataset<Row> train, int firstEpoch,
+                                    Consumer<EpochMetrics> afterEpoch) {
         org.sparkvae.backend.ExecutorPreflight.requireSupportedGpus(sc);
         JavaRDD<float[]> rows = train.select(MnistDataFrames.FEATURES).javaRDD()
                 .map(r -> MnistDataFrames.features(r, 0))
@@ -83,8 +89,8 @@ public final class SparkTrainer {
         }).collect();
         int minBatches = sizes.stream().mapToInt(c -> (c + batch - 1) / batch).min().orElse(0);
         int rounds = Math.max(1, (minBatches + k - 1) / k);
-        for (int epoch = 1; epoch <= options.epochs(); epoch++) {
-            long shuffleSeed = options.seed() * 1_000_003L + epoch;
+        for (int epoch = firstEpoch; epoch <= options.epochs(); epoch++) {
+            long shuffleSeed = Trainer.epochSeed(options.seed(), epoch);
             long start = System.nanoTime();
             double lossSum = 0;
             try (ProgressBar bar = progress(epoch, rounds)) {

@@ -32,14 +32,21 @@ public final class Trainer {
      * @param afterEpoch called with each epoch's metrics as soon as it ends
      */
     public List<EpochMetrics> train(Vae vae, INDArray features, Consumer<EpochMetrics> afterEpoch) {
+        return train(vae, features, 1, afterEpoch);
+    }
+
+    /**
+     * Trains epochs {@code firstEpoch..epochs}. Each epoch's shuffle and noise are seeded from
+     * (seed, epoch) alone, so a run resumed from a checkpoint continues as the uninterrupted one would.
+     */
+    public List<EpochMetrics> train(Vae vae, INDArray features, int firstEpoch, Consumer<EpochMetrics> afterEpoch) {
         MultiLayerNetwork net = vae.network();
         int n = (int) features.size(0);
         int steps = (n + options.batchSize() - 1) / options.batchSize();
-        Random shuffler = new Random(options.seed());
-        Nd4j.getRandom().setSeed(options.seed());
         List<EpochMetrics> history = new ArrayList<>();
-        for (int epoch = 1; epoch <= options.epochs(); epoch++) {
-            int[] order = permutation(n, shuffler);
+        for (int epoch = firstEpoch; epoch <= options.epochs(); epoch++) {
+            int[] order = permutation(n, new Random(epochSeed(options.seed(), epoch)));
+            Nd4j.getRandom().setSeed(epochSeed(options.seed(), epoch) ^ 0x5DEECE66DL);
             long start = System.nanoTime();
             double lossSum = 0;
             long seen = 0;
@@ -82,6 +89,11 @@ public final class Trainer {
                 .setUpdateIntervalMillis(250)
                 .continuousUpdate()
                 .build();
+    }
+
+    /** The seed of one epoch's shuffle and noise. */
+    public static long epochSeed(long seed, int epoch) {
+        return seed * 1_000_003L + epoch;
     }
 
     static int[] permutation(int n, Random rng) {
