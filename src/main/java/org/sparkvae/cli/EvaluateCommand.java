@@ -23,8 +23,8 @@ import java.util.concurrent.Callable;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Mean test -ELBO (one z ~ q(z|x) per image) with its reconstruction and KL terms; optionally as JSON.")
 final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = "--model", defaultValue = "model.zip", paramLabel = "FILE", description = "Model to evaluate (default: ${DEFAULT-VALUE}).")
-    Path model;
+    @Option(names = "--model", defaultValue = "model.zip", paramLabel = "FILE", description = "Model to evaluate, any Hadoop path (default: ${DEFAULT-VALUE}).")
+    String model;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the metrics as JSON here (atomically).")
     Path out;
@@ -79,7 +79,7 @@ final class EvaluateCommand implements Callable<Integer> {
             json.put("n", r.n());
             json.put("sampling", !noSampling);
             json.put("seed", seed);
-            json.put("model", model.toString());
+            json.put("model", model);
             json.put("data_dir", files.dir());
             json.put("test_images_md5", test.images().contentMd5());
             json.put("model_config", loaded.info().config());

@@ -16,8 +16,8 @@ import java.util.concurrent.Callable;
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = "Draw z ~ p(z) and x ~ p(x|z); write a PNG grid of the samples and, beside it (NAME-mean.png), the decoder means.")
 final class SampleCommand implements Callable<Integer> {
-    @Option(names = "--model", defaultValue = "model.zip", paramLabel = "FILE", description = "Model to sample from (default: ${DEFAULT-VALUE}).")
-    Path model;
+    @Option(names = "--model", defaultValue = "model.zip", paramLabel = "FILE", description = "Model to sample from, any Hadoop path (default: ${DEFAULT-VALUE}).")
+    String model;
 
     @Option(names = "--samples", defaultValue = "samples.png", paramLabel = "PNG", description = "Output grid (default: ${DEFAULT-VALUE}).")
     Path out;

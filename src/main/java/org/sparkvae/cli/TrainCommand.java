@@ -5,7 +5,7 @@ import org.sparkvae.data.DataMode;
 import org.sparkvae.data.Dataset;
 import org.sparkvae.data.LabelledImages;
 import org.sparkvae.data.MnistFiles;
-import org.sparkvae.io.AtomicFiles;
+import org.sparkvae.io.HadoopFiles;
 import org.sparkvae.model.Features;
 import org.sparkvae.model.ModelInfo;
 import org.sparkvae.model.ModelStore;
@@ -46,8 +46,9 @@ final class TrainCommand implements Callable<Integer> {
     double learningRate;
 
     @Option(names = "--model", defaultValue = "model.zip", paramLabel = "FILE",
-            description = "Where to save the model (default: ${DEFAULT-VALUE}); FILE.json and FILE.metrics.csv go beside it.")
-    Path model;
+            description = "Where to save the model, any Hadoop path (default: ${DEFAULT-VALUE}); NAME.json, NAME.metrics.csv "
+                    + "and the checkpoints NAME.ckpt/ go beside it.")
+    String model;
 
     @Option(names = "--overwrite", description = "Replace an existing model file (refused otherwise).")
     boolean overwrite;
@@ -81,11 +82,12 @@ final class TrainCommand implements Callable<Integer> {
         VaeConfig config = new VaeConfig(VaeConfig.MNIST_PIXELS, VaeConfig.DEFAULT_HIDDEN, latentDim, learningRate);
         TrainingOptions options = new TrainingOptions(epochs, batchSize, seed);
         // Fail before any work when the result could not be written or would replace the user's file.
-        AtomicFiles.requireDirectory(model.toAbsolutePath().getParent(), model);
-        if (!overwrite) {
-            AtomicFiles.refuseExisting(model, "pass --overwrite to replace it or choose another --model");
+        HadoopFiles.requireParentDirectory(model);
+        if (!overwrite && HadoopFiles.exists(model)) {
+            throw new java.nio.file.FileAlreadyExistsException(model
+                    + ": already exists; pass --overwrite to replace it or choose another --model");
         }
-        Path metricsCsv = metricsPathFor(model);
+        String metricsCsv = metricsPathFor(model);
         Checkpoints checkpoints = new Checkpoints(checkpointDirFor(model));
 
         Vae vae;
@@ -132,7 +134,7 @@ final class TrainCommand implements Callable<Integer> {
             System.err.printf("epoch %d/%d: train -ELBO %.3f, %.1f s (%.0f samples/s)%n",
                     m.epoch(), epochs, m.trainNegElbo(), m.seconds(), m.samplesPerSecond());
             try {
-                AtomicFiles.writeString(metricsCsv, csv(history));
+                HadoopFiles.writeString(metricsCsv, csv(history));
                 checkpoints.save(trained, infoAfter.apply(m.epoch()), m.epoch());
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -169,18 +171,20 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** {@code dir/model.zip} -> {@code dir/model.ckpt/}. */
-    static Path checkpointDirFor(Path model) {
-        String name = ModelStore.infoPathFor(model).getFileName().toString();
-        return model.resolveSibling(name.substring(0, name.length() - 5) + ".ckpt");
+    static String checkpointDirFor(String model) {
+        return HadoopFiles.sibling(model, baseName(model) + ".ckpt");
     }
 
     private boolean useSpark() {
         return master != null || System.getProperty("spark.master") != null;
     }
 
-    static Path metricsPathFor(Path model) {
-        Path info = ModelStore.infoPathFor(model);
-        String name = info.getFileName().toString();
-        return info.resolveSibling(name.substring(0, name.length() - 5) + ".metrics.csv");
+    static String metricsPathFor(String model) {
+        return HadoopFiles.sibling(model, baseName(model) + ".metrics.csv");
+    }
+
+    private static String baseName(String model) {
+        String name = HadoopFiles.fileName(model);
+        return name.endsWith(".zip") ? name.substring(0, name.length() - 4) : name;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.sparkvae.io.AtomicFiles;
+import org.sparkvae.io.HadoopFiles;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,6 +43,41 @@ public final class ModelStore {
             }
         });
         AtomicFiles.write(infoPathFor(zip), out -> out.write(infoJson));
+    }
+
+    /** As {@link #save(Vae, ModelInfo, Path)} for any Hadoop path ({@code hdfs://...} included). */
+    public static void save(Vae vae, ModelInfo info, String zip) throws IOException {
+        if (HadoopFiles.isLocal(zip)) {
+            save(vae, info, HadoopFiles.localPath(zip));
+            return;
+        }
+        Path work = Files.createTempDirectory("spark-vae-model-");
+        try {
+            Path local = work.resolve(HadoopFiles.fileName(zip));
+            save(vae, info, local);
+            // The zip is the model; publish it last so a reader that finds it also finds its info.
+            HadoopFiles.publish(infoPathFor(local), infoPathFor(zip));
+            HadoopFiles.publish(local, zip);
+        } finally {
+            org.apache.commons.io.FileUtils.deleteQuietly(work.toFile());
+        }
+    }
+
+    /** {@code dir/model.zip} -> {@code dir/model.json}, on any Hadoop path. */
+    public static String infoPathFor(String zip) {
+        String name = HadoopFiles.fileName(zip);
+        String base = name.endsWith(".zip") ? name.substring(0, name.length() - 4) : name;
+        return HadoopFiles.sibling(zip, base + ".json");
+    }
+
+    public static Loaded load(String zip) throws IOException {
+        if (HadoopFiles.isLocal(zip)) {
+            return load(HadoopFiles.localPath(zip));
+        }
+        if (!HadoopFiles.exists(zip)) {
+            throw new NoSuchFileException(zip + ": model file does not exist");
+        }
+        return load(HadoopFiles.fetch(zip));
     }
 
     /** {@code dir/model.zip} -> {@code dir/model.json}. */

@@ -15,7 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** IDX files read from a real (in-process) HDFS through hdfs:// paths. */
+/**
+ * A real (in-process) HDFS: IDX files read through hdfs:// paths, and the whole job (train with
+ * per-epoch checkpoints, resume, evaluate on Spark) run with hdfs:// paths only.
+ */
 class HdfsReadIT {
     private static MiniDFSCluster hdfs;
     private static String root;
@@ -60,5 +63,35 @@ class HdfsReadIT {
         Exception e = assertThrows(java.io.FileNotFoundException.class,
                 () -> new MnistFiles(root + "-absent").read(MnistFiles.Split.TEST));
         assertTrue(e.getMessage().contains("hdfs://") && e.getMessage().contains("does not exist"), e.getMessage());
+    }
+
+    @Test
+    void trainCheckpointResumeAndEvaluateWithHdfsPathsOnly() throws Exception {
+        FileSystem fs = hdfs.getFileSystem();
+        fs.mkdirs(new org.apache.hadoop.fs.Path(fs.getUri() + "/runs"));
+        String model = fs.getUri() + "/runs/m.zip";
+        String[] train = {"train", "--data", root, "--model", model, "--epochs", "2", "--batch-size", "100",
+                "--latent-dim", "4", "--seed", "5", "--no-progress"};
+        assertEquals(0, org.sparkvae.cli.SparkVaeCli.execute(train));
+        for (String f : new String[] {"/runs/m.zip", "/runs/m.json", "/runs/m.metrics.csv", "/runs/m.ckpt/epoch-0002.zip"}) {
+            assertTrue(fs.exists(new org.apache.hadoop.fs.Path(fs.getUri() + f)), f + " on HDFS");
+        }
+        assertTrue(!fs.exists(new org.apache.hadoop.fs.Path(fs.getUri() + "/runs/m.ckpt/epoch-0001.zip")), "old checkpoint pruned");
+        // An existing model on HDFS is not replaced without --overwrite.
+        assertEquals(1, org.sparkvae.cli.SparkVaeCli.execute(train));
+
+        // Continue the run to 3 epochs from its HDFS checkpoint.
+        assertEquals(0, org.sparkvae.cli.SparkVaeCli.execute("train", "--data", root, "--model", model, "--epochs", "3",
+                "--batch-size", "100", "--latent-dim", "4", "--seed", "5", "--resume", "--overwrite", "--no-progress"));
+        assertTrue(fs.exists(new org.apache.hadoop.fs.Path(fs.getUri() + "/runs/m.ckpt/epoch-0003.zip")));
+        String csv = new String(fs.open(new org.apache.hadoop.fs.Path(fs.getUri() + "/runs/m.metrics.csv")).readAllBytes());
+        assertEquals(4, csv.strip().lines().count(), "header + 3 epochs: " + csv);
+
+        Path out = Files.createTempFile("hdfs-metrics", ".json");
+        assertEquals(0, org.sparkvae.cli.SparkVaeCli.execute("evaluate", "--master", "local[2]", "--data", root,
+                "--model", model, "--out", out.toString(), "--no-progress"));
+        var m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toFile());
+        assertEquals(500, m.get("n").asInt());
+        assertTrue(m.get("test_neg_elbo").asDouble() < 543, m.toString());
     }
 }

@@ -1,0 +1,156 @@
+package org.sparkvae.io;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Outputs on any Hadoop path ({@code file:}, {@code hdfs:}, {@code s3a:}, or a plain local path),
+ * published so that a reader sees either nothing or the complete file: local paths go through
+ * {@link AtomicFiles}; others are copied to a hidden name beside the target and renamed into place.
+ */
+public final class HadoopFiles {
+    private static final Configuration CONF = new Configuration();
+
+    private HadoopFiles() { }
+
+    /** True for plain local paths and {@code file:} URIs. */
+    public static boolean isLocal(String path) {
+        String scheme = URI.create(path.replace(" ", "%20")).getScheme();
+        return scheme == null || scheme.equals("file") || scheme.length() == 1; // "C:" style never here, kept safe
+    }
+
+    public static java.nio.file.Path localPath(String path) {
+        return path.startsWith("file:") ? java.nio.file.Path.of(URI.create(path)) : java.nio.file.Path.of(path);
+    }
+
+    private static FileSystem fs(String path) throws IOException {
+        return new Path(path).getFileSystem(CONF);
+    }
+
+    public static boolean exists(String path) throws IOException {
+        return isLocal(path) ? Files.exists(localPath(path)) : fs(path).exists(new Path(path));
+    }
+
+    /** Fails with "TARGET: directory PARENT does not exist" when the target's directory is missing. */
+    public static void requireParentDirectory(String target) throws IOException {
+        if (isLocal(target)) {
+            java.nio.file.Path t = localPath(target);
+            AtomicFiles.requireDirectory(t.toAbsolutePath().getParent(), t);
+            return;
+        }
+        Path parent = new Path(target).getParent();
+        FileSystem fs = fs(target);
+        if (parent == null || !fs.exists(parent) || !fs.getFileStatus(parent).isDirectory()) {
+            throw new FileNotFoundException(target + ": directory " + parent + " does not exist");
+        }
+    }
+
+    /** Sibling path: same directory, another file name. */
+    public static String sibling(String path, String name) {
+        if (isLocal(path)) {
+            return localPath(path).resolveSibling(name).toString();
+        }
+        return new Path(new Path(path).getParent(), name).toString();
+    }
+
+    public static String child(String dir, String name) {
+        return isLocal(dir) ? localPath(dir).resolve(name).toString() : new Path(new Path(dir), name).toString();
+    }
+
+    public static String fileName(String path) {
+        return new Path(path).getName();
+    }
+
+    /** Moves a complete local file to {@code target}; the target appears whole or not at all. */
+    public static void publish(java.nio.file.Path local, String target) throws IOException {
+        if (isLocal(target)) {
+            AtomicFiles.moveAtomically(local, localPath(target).toAbsolutePath());
+            return;
+        }
+        FileSystem fs = fs(target);
+        Path dst = new Path(target);
+        Path tmp = new Path(dst.getParent(), "." + dst.getName() + "." + System.nanoTime() + ".tmp");
+        fs.copyFromLocalFile(true, true, new Path(local.toUri()), tmp);
+        if (fs.exists(dst)) {
+            fs.delete(dst, false);
+        }
+        if (!fs.rename(tmp, dst)) {
+            fs.delete(tmp, false);
+            throw new IOException("could not move " + tmp + " to " + dst);
+        }
+    }
+
+    public static void writeString(String target, String content) throws IOException {
+        if (isLocal(target)) {
+            AtomicFiles.writeString(localPath(target), content);
+            return;
+        }
+        java.nio.file.Path tmp = Files.createTempFile("spark-vae-", ".tmp");
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        publish(tmp, target);
+    }
+
+    /** A local copy of {@code path} (the file itself when it is local). */
+    public static java.nio.file.Path fetch(String path) throws IOException {
+        if (isLocal(path)) {
+            return localPath(path);
+        }
+        FileSystem fs = fs(path);
+        if (!fs.exists(new Path(path))) {
+            throw new FileNotFoundException(path + ": does not exist");
+        }
+        java.nio.file.Path tmp = Files.createTempFile("spark-vae-", "-" + fileName(path));
+        Files.delete(tmp);
+        fs.copyToLocalFile(false, new Path(path), new Path(tmp.toUri()), true);
+        tmp.toFile().deleteOnExit();
+        return tmp;
+    }
+
+    public static void mkdirs(String dir) throws IOException {
+        if (isLocal(dir)) {
+            Files.createDirectories(localPath(dir));
+        } else {
+            fs(dir).mkdirs(new Path(dir));
+        }
+    }
+
+    public static void delete(String path) throws IOException {
+        if (isLocal(path)) {
+            Files.deleteIfExists(localPath(path));
+        } else {
+            fs(path).delete(new Path(path), false);
+        }
+    }
+
+    /** Names of the files directly in {@code dir} (empty when it does not exist). */
+    public static List<String> list(String dir) throws IOException {
+        List<String> names = new ArrayList<>();
+        if (isLocal(dir)) {
+            java.nio.file.Path d = localPath(dir);
+            if (Files.isDirectory(d)) {
+                try (var s = Files.list(d)) {
+                    s.forEach(p -> names.add(p.getFileName().toString()));
+                }
+            }
+            return names;
+        }
+        FileSystem fs = fs(dir);
+        if (!fs.exists(new Path(dir))) {
+            return names;
+        }
+        for (FileStatus st : fs.listStatus(new Path(dir))) {
+            names.add(st.getPath().getName());
+        }
+        return names;
+    }
+}
