@@ -41,9 +41,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
 
-    @Option(names = "--master", paramLabel = "URL",
-            description = "Evaluate on Spark executors: local[N] or spark://host:port. Absent: this JVM (unless under spark-submit).")
-    String master;
+    @Mixin
+    SparkOptions spark = new SparkOptions();
 
     @Mixin
     DataOptions data = new DataOptions();
@@ -59,11 +58,11 @@ final class EvaluateCommand implements Callable<Integer> {
         LabelledImages test = files.read28x28(MnistFiles.Split.TEST);
         DataMode mode = DataMode.valueOf(loaded.info().dataMode().toUpperCase(Locale.ROOT));
         ElboReport r;
-        if (master != null || System.getProperty("spark.master") != null) {
-            try (org.apache.spark.sql.SparkSession spark = SparkSessions.create("spark-vae evaluate", master)) {
-                org.apache.spark.api.java.JavaSparkContext sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+        if (spark.useSpark()) {
+            try (org.apache.spark.sql.SparkSession session = spark.session("spark-vae evaluate")) {
+                org.apache.spark.api.java.JavaSparkContext sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(session.sparkContext());
                 r = new org.sparkvae.evaluate.SparkElboEvaluator(batchSize).evaluate(sc, loaded.vae(),
-                        org.sparkvae.data.MnistDataFrames.fromImages(spark, test, mode, sc.defaultParallelism()), seed, !noSampling);
+                        org.sparkvae.data.MnistDataFrames.fromImages(session, test, mode, sc.defaultParallelism()), seed, !noSampling);
             }
         } else {
             INDArray x = Features.of(test, mode);

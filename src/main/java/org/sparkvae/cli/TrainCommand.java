@@ -62,10 +62,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar (for logs).")
     boolean noProgress;
 
-    @Option(names = "--master", paramLabel = "URL",
-            description = "Train on Spark with parameter averaging: local[N] (embedded) or spark://host:port. "
-                    + "Absent: single-JVM training (unless launched by spark-submit).")
-    String master;
+    @Mixin
+    SparkOptions spark = new SparkOptions();
 
     @Option(names = "--workers", description = "Spark: number of parallel workers (partitions); default: Spark's default parallelism.")
     Integer workers;
@@ -140,15 +138,15 @@ final class TrainCommand implements Callable<Integer> {
                 throw new java.io.UncheckedIOException(e);
             }
         };
-        if (useSpark()) {
-            try (org.apache.spark.sql.SparkSession spark = SparkSessions.create("spark-vae train", master)) {
-                org.apache.spark.api.java.JavaSparkContext sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+        if (spark.useSpark()) {
+            try (org.apache.spark.sql.SparkSession session = spark.session("spark-vae train")) {
+                org.apache.spark.api.java.JavaSparkContext sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(session.sparkContext());
                 int w = workers != null ? workers : sc.defaultParallelism();
                 SparkTrainingOptions sparkOptions = new SparkTrainingOptions(epochs, batchSize, averagingFrequency, w, seed);
                 System.err.printf("Spark master %s: %d workers, batch %d per worker, averaging every %d minibatches%n",
-                        spark.sparkContext().master(), w, batchSize, averagingFrequency);
+                        session.sparkContext().master(), w, batchSize, averagingFrequency);
                 (noProgress ? new SparkTrainer(sparkOptions).quiet() : new SparkTrainer(sparkOptions)).train(sc, vae,
-                        org.sparkvae.data.MnistDataFrames.fromImages(spark, train, DataMode.BINARY, w), firstEpoch, onEpoch);
+                        org.sparkvae.data.MnistDataFrames.fromImages(session, train, DataMode.BINARY, w), firstEpoch, onEpoch);
             }
         } else {
             INDArray x = Features.of(train, DataMode.BINARY);
@@ -173,10 +171,6 @@ final class TrainCommand implements Callable<Integer> {
     /** {@code dir/model.zip} -> {@code dir/model.ckpt/}. */
     static String checkpointDirFor(String model) {
         return HadoopFiles.sibling(model, baseName(model) + ".ckpt");
-    }
-
-    private boolean useSpark() {
-        return master != null || System.getProperty("spark.master") != null;
     }
 
     static String metricsPathFor(String model) {
