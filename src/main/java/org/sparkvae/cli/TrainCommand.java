@@ -68,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--workers", description = "Spark: number of parallel workers (partitions); default: Spark's default parallelism.")
     Integer workers;
 
-    @Option(names = "--averaging-frequency", defaultValue = "10",
+    @Option(names = "--averaging-frequency", defaultValue = "50",
             description = "Spark: minibatches each worker fits between parameter averagings (default: ${DEFAULT-VALUE}).")
     int averagingFrequency;
 

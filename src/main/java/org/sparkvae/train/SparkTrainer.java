@@ -60,6 +60,9 @@ public final class SparkTrainer {
                 // refuses a non-local master without a shared file system).
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
                 .repartionData(Repartition.Never)
+                // DL4J caches each round's minibatches; serialised (its default) costs a Kryo round trip
+                // of every minibatch per round, deserialised objects cost nothing.
+                .storageLevel(StorageLevel.MEMORY_ONLY())
                 .rngSeed(options.seed())
                 .build();
         if (Boolean.getBoolean("sparkvae.trace")) {
