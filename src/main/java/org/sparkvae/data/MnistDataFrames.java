@@ -120,22 +120,20 @@ public final class MnistDataFrames {
     }
 
     /**
-     * The split as a DataFrame, read from {@code parquetDir} when it holds the same data (mode and IDX
-     * checksum), else loaded from IDX and written there for next time.
+     * The images as a DataFrame, read from the Parquet copy under {@code parquetDir} when one exists for
+     * the same data (split name, mode and IDX checksum are in the directory name), else converted and
+     * written there for the next job. Returns the cached path's DataFrame either way.
      */
-    public static Dataset<Row> loadCached(SparkSession spark, MnistFiles files, MnistFiles.Split split, DataMode mode,
+    public static Dataset<Row> loadCached(SparkSession spark, LabelledImages data, String splitName, DataMode mode,
                                           int partitions, String parquetDir) throws IOException {
-        LabelledImages data = files.read28x28(split);
         String md5 = data.images().contentMd5();
-        String path = parquetDir + "/" + split.name().toLowerCase(java.util.Locale.ROOT) + "-" + mode.cliName() + "-" + md5;
+        String path = parquetDir + "/" + splitName + "-" + mode.cliName() + "-" + md5;
         org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
         org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-        if (fs.exists(new org.apache.hadoop.fs.Path(p, "_SUCCESS"))) {
-            return spark.read().schema(schema(mode, data.images().rows(), data.images().cols(), md5)).parquet(path)
-                    .repartition(partitions);
+        StructType schema = schema(mode, data.images().rows(), data.images().cols(), md5);
+        if (!fs.exists(new org.apache.hadoop.fs.Path(p, "_SUCCESS"))) {
+            fromImages(spark, data, mode, partitions).write().mode("overwrite").parquet(path);
         }
-        Dataset<Row> df = fromImages(spark, data, mode, partitions);
-        df.write().mode("overwrite").parquet(path);
-        return df;
+        return spark.read().schema(schema).parquet(path).repartition(partitions);
     }
 }

@@ -91,4 +91,22 @@ class SparkPipelineTest {
         assertEquals(2000, seen.get(0).examples());
         assertTrue(after < before - 150, "before " + before + ", after " + after);
     }
+
+    @Test
+    void parquetCacheIsWrittenOnceAndReused(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        String dir = tmp.resolve("cache").toString();
+        Dataset<Row> first = MnistDataFrames.loadCached(spark, test, "test", DataMode.BINARY, 2, dir);
+        Path written;
+        try (var files = java.nio.file.Files.list(tmp.resolve("cache"))) {
+            written = files.findFirst().orElseThrow();
+        }
+        assertTrue(written.getFileName().toString().startsWith("test-binary-"), written.toString());
+        long stamp = java.nio.file.Files.getLastModifiedTime(written.resolve("_SUCCESS")).toMillis();
+        Dataset<Row> second = MnistDataFrames.loadCached(spark, test, "test", DataMode.BINARY, 2, dir);
+        assertEquals(stamp, java.nio.file.Files.getLastModifiedTime(written.resolve("_SUCCESS")).toMillis(), "not rewritten");
+        assertEquals(500, second.count());
+        assertEquals(first.orderBy(MnistDataFrames.INDEX).limit(3).collectAsList(),
+                second.orderBy(MnistDataFrames.INDEX).limit(3).collectAsList());
+        assertEquals("binary", second.schema().apply(MnistDataFrames.FEATURES).metadata().getString("data_mode"));
+    }
 }
