@@ -47,6 +47,18 @@ class TrainerTest {
     }
 
     @Test
+    void nonFiniteLossStopsTrainingWithAClearMessage() {
+        Vae vae = Vae.create(new VaeConfig(16, 8, 2, 1e-3), 1);
+        INDArray x = org.nd4j.linalg.factory.Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, 20, 16);
+        x.getColumn(5).assign(Float.NaN); // every minibatch holds a NaN pixel
+        List<EpochMetrics> seen = new ArrayList<>();
+        NonFiniteLossException e = assertThrows(NonFiniteLossException.class,
+                () -> new Trainer(new TrainingOptions(2, 10, 1), false).train(vae, x, seen::add));
+        assertTrue(e.getMessage().contains("loss became NaN at epoch 1, step 1"), e.getMessage());
+        assertTrue(seen.isEmpty(), "no epoch reported as finished");
+    }
+
+    @Test
     void permutationIsAPermutation() {
         int[] p = Trainer.permutation(100, new java.util.Random(3));
         assertEquals(4950, java.util.Arrays.stream(p).sum());
