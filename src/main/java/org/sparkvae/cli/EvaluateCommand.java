@@ -44,10 +44,6 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     SparkOptions spark = new SparkOptions();
 
-    @Option(names = "--parquet-cache", paramLabel = "DIR",
-            description = "Spark: keep the converted DataFrame as Parquet under DIR (any Hadoop path) and reuse it next time.")
-    String parquetCache;
-
     @Mixin
     DataOptions data = new DataOptions();
 
@@ -66,7 +62,7 @@ final class EvaluateCommand implements Callable<Integer> {
             try (org.apache.spark.sql.SparkSession session = spark.session("spark-vae evaluate")) {
                 org.apache.spark.api.java.JavaSparkContext sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(session.sparkContext());
                 r = new org.sparkvae.evaluate.SparkElboEvaluator(batchSize).evaluate(sc, loaded.vae(),
-                        frame(session, test, "test", mode, sc.defaultParallelism()), seed, !noSampling);
+                        spark.frame(session, test, "test", mode, sc.defaultParallelism()), seed, !noSampling);
             }
         } else {
             INDArray x = Features.of(test, mode);
@@ -91,12 +87,5 @@ final class EvaluateCommand implements Callable<Integer> {
             System.out.println("wrote " + out);
         }
         return 0;
-    }
-
-    private org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame(org.apache.spark.sql.SparkSession session,
-            LabelledImages images, String split, DataMode mode, int partitions) throws java.io.IOException {
-        return parquetCache == null
-                ? org.sparkvae.data.MnistDataFrames.fromImages(session, images, mode, partitions)
-                : org.sparkvae.data.MnistDataFrames.loadCached(session, images, split, mode, partitions, parquetCache);
     }
 }

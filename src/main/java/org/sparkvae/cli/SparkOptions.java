@@ -1,16 +1,28 @@
 package org.sparkvae.cli;
 
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.sparkvae.data.DataMode;
+import org.sparkvae.data.LabelledImages;
+import org.sparkvae.data.MnistDataFrames;
+
+import java.io.IOException;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --master}: run the job on Spark ({@code local[N]} embedded, or {@code spark://host:port}).
- * Without it the job runs on this JVM, unless spark-submit launched it (then Spark's own settings apply).
+ * The Spark options shared by the jobs. {@code --master} runs the job on Spark ({@code local[N]}
+ * embedded, or {@code spark://host:port}); without it the job runs on this JVM, unless spark-submit
+ * launched it (then Spark's own settings apply). {@code --parquet-cache} keeps the job's DataFrame.
  */
 final class SparkOptions {
     @Option(names = "--master", paramLabel = "URL",
             description = "Run on Spark: local[N] (embedded) or spark://host:port. Absent: this JVM (unless launched by spark-submit).")
     String master;
+
+    @Option(names = "--parquet-cache", paramLabel = "DIR",
+            description = "Spark: keep the converted DataFrame as Parquet under DIR (any Hadoop path) and reuse it next time.")
+    String parquetCache;
 
     boolean useSpark() {
         return master != null || System.getProperty("spark.master") != null;
@@ -18,5 +30,13 @@ final class SparkOptions {
 
     SparkSession session(String appName) {
         return SparkSessions.create(appName, master);
+    }
+
+    /** The images as a DataFrame of {@code partitions}, through the Parquet cache when {@code --parquet-cache} is set. */
+    Dataset<Row> frame(SparkSession session, LabelledImages images, String split, DataMode mode, int partitions)
+            throws IOException {
+        return parquetCache == null
+                ? MnistDataFrames.fromImages(session, images, mode, partitions)
+                : MnistDataFrames.loadCached(session, images, split, mode, partitions, parquetCache);
     }
 }

@@ -65,10 +65,6 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     SparkOptions spark = new SparkOptions();
 
-    @Option(names = "--parquet-cache", paramLabel = "DIR",
-            description = "Spark: keep the converted DataFrame as Parquet under DIR (any Hadoop path) and reuse it next time.")
-    String parquetCache;
-
     @Option(names = "--workers", description = "Spark: number of parallel workers (partitions); default: Spark's default parallelism.")
     Integer workers;
 
@@ -150,7 +146,7 @@ final class TrainCommand implements Callable<Integer> {
                 System.err.printf("Spark master %s: %d workers, batch %d per worker, averaging every %d minibatches%n",
                         session.sparkContext().master(), w, batchSize, averagingFrequency);
                 (noProgress ? new SparkTrainer(sparkOptions).quiet() : new SparkTrainer(sparkOptions)).train(sc, vae,
-                        frame(session, train, "train", DataMode.BINARY, w), firstEpoch, onEpoch);
+                        spark.frame(session, train, "train", DataMode.BINARY, w), firstEpoch, onEpoch);
             }
         } else {
             INDArray x = Features.of(train, DataMode.BINARY);
@@ -184,12 +180,5 @@ final class TrainCommand implements Callable<Integer> {
     private static String baseName(String model) {
         String name = HadoopFiles.fileName(model);
         return name.endsWith(".zip") ? name.substring(0, name.length() - 4) : name;
-    }
-
-    private org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame(org.apache.spark.sql.SparkSession session,
-            LabelledImages images, String split, DataMode mode, int partitions) throws java.io.IOException {
-        return parquetCache == null
-                ? org.sparkvae.data.MnistDataFrames.fromImages(session, images, mode, partitions)
-                : org.sparkvae.data.MnistDataFrames.loadCached(session, images, split, mode, partitions, parquetCache);
     }
 }
