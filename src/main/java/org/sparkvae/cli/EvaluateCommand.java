@@ -38,6 +38,14 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--no-sampling", description = "Evaluate at z = mean of q(z|x) instead of one sample (deterministic).")
     boolean noSampling;
 
+    @Option(names = "--iwae", paramLabel = "K",
+            description = "Also estimate the test NLL with the importance-weighted bound, K samples per image (e.g. 100).")
+    Integer iwae;
+
+    @Option(names = "--iwae-images", paramLabel = "N",
+            description = "IWAE on the first N test images only (default: all); the ELBO always uses all.")
+    Integer iwaeImages;
+
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
 
@@ -50,32 +58,60 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ElboEvaluator evaluator = new ElboEvaluator(batchSize, !noProgress);
+        org.sparkvae.evaluate.IwaeEvaluator iwaeEvaluator = iwae == null ? null : new org.sparkvae.evaluate.IwaeEvaluator(iwae, !noProgress);
+        if (iwaeImages != null && (iwaeImages <= 0 || iwae == null)) {
+            throw new IllegalArgumentException("--iwae-images must be a positive number and needs --iwae, got " + iwaeImages);
+        }
         if (out != null) {
             AtomicFiles.requireDirectory(out.toAbsolutePath().getParent(), out);
         }
         ModelStore.Loaded loaded = ModelStore.load(model);
+        if (iwae != null && !loaded.vae().supportsImportanceWeights()) {
+            throw new IllegalArgumentException(model + ": saved by an older spark-vae whose loss layer does not see z; "
+                    + "retrain it for --iwae");
+        }
         MnistFiles files = data.resolve();
         LabelledImages test = files.read28x28(MnistFiles.Split.TEST);
         DataMode mode = DataMode.valueOf(loaded.info().dataMode().toUpperCase(Locale.ROOT));
+        LabelledImages iwaeTest = iwaeImages == null || iwaeImages >= test.size() ? test : test.head(iwaeImages);
         ElboReport r;
+        org.sparkvae.evaluate.IwaeEvaluator.Sums iw = null;
         if (spark.useSpark()) {
             try (org.apache.spark.sql.SparkSession session = spark.session("spark-vae evaluate")) {
                 org.apache.spark.api.java.JavaSparkContext sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(session.sparkContext());
-                r = new org.sparkvae.evaluate.SparkElboEvaluator(batchSize).evaluate(sc, loaded.vae(),
-                        spark.frame(session, test, "test", mode, sc.defaultParallelism()), seed, !noSampling);
+                org.sparkvae.evaluate.SparkElboEvaluator distributed = new org.sparkvae.evaluate.SparkElboEvaluator(batchSize);
+                r = distributed.evaluate(sc, loaded.vae(), spark.frame(session, test, "test", mode, sc.defaultParallelism()),
+                        seed, !noSampling);
+                if (iwae != null) {
+                    iw = distributed.evaluateIwae(sc, loaded.vae(), iwaeTest == test
+                            ? spark.frame(session, test, "test", mode, sc.defaultParallelism())
+                            : org.sparkvae.data.MnistDataFrames.fromImages(session, iwaeTest, mode, sc.defaultParallelism()),
+                            seed, iwae);
+                }
             }
         } else {
             INDArray x = Features.of(test, mode);
             r = evaluator.evaluate(loaded.vae(), x, seed, !noSampling);
+            if (iwae != null) {
+                iw = iwaeEvaluator.sums(loaded.vae(), Features.of(iwaeTest, mode), seed);
+            }
         }
         System.out.printf(Locale.ROOT, "test -ELBO %.3f nats (reconstruction %.3f + KL %.3f) over %d images%n",
                 r.negElbo(), r.recon(), r.kl(), r.n());
+        if (iw != null) {
+            System.out.printf(Locale.ROOT, "test NLL (IWAE, K=%d) %.3f nats over %d images%n", iwae, iw.meanNll(), iw.n());
+        }
         if (out != null) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("test_neg_elbo", r.negElbo());
             json.put("test_recon", r.recon());
             json.put("test_kl", r.kl());
             json.put("n", r.n());
+            if (iw != null) {
+                json.put("test_nll_iwae", iw.meanNll());
+                json.put("iwae_k", iwae);
+                json.put("iwae_n", iw.n());
+            }
             json.put("sampling", !noSampling);
             json.put("seed", seed);
             json.put("model", model);

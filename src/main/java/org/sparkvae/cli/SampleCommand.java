@@ -25,6 +25,11 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "64", description = "Number of samples (default: ${DEFAULT-VALUE}).")
     int count;
 
+    @Option(names = "--mean", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also write the decoder means E[x|z] of the same z beside the samples, as NAME-mean.png "
+                    + "(default: on; --no-mean to skip). For Gaussian outputs the mean looks far better than a sample.")
+    boolean mean;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -38,12 +43,16 @@ final class SampleCommand implements Callable<Integer> {
         Vae vae = ModelStore.load(model).vae();
         Nd4j.getRandom().setSeed(seed);
         INDArray z = vae.samplePrior(count);
-        INDArray means = vae.decodeProbabilities(z);
-        INDArray samples = Vae.sampleBernoulli(means);
+        INDArray samples = vae.sampleObservation(z);
         int columns = (int) Math.ceil(Math.sqrt(count));
         ImageGrid.writePng(samples, 28, 28, columns, 2, out);
-        ImageGrid.writePng(means, 28, 28, columns, 2, meanOut);
-        System.out.println("wrote " + out + " (samples x ~ p(x|z)) and " + meanOut + " (decoder means)");
+        if (mean) {
+            ImageGrid.writePng(vae.decodeMean(z), 28, 28, columns, 2, meanOut);
+            System.out.println("wrote " + out + " (samples x ~ p(x|z), " + vae.config().describe() + ") and " + meanOut
+                    + " (decoder means E[x|z] of the same z)");
+        } else {
+            System.out.println("wrote " + out + " (samples x ~ p(x|z), " + vae.config().describe() + ")");
+        }
         return 0;
     }
 

@@ -33,17 +33,14 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train the VAE on the training split; save the model (zip), its info (JSON) and per-epoch metrics (CSV).")
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--latent-dim", defaultValue = "10", description = "Latent dimension M (default: ${DEFAULT-VALUE}).")
-    int latentDim;
+    @Mixin
+    ModelOptions modelOptions = new ModelOptions();
 
     @Option(names = "--epochs", defaultValue = "10", description = "Training epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--batch-size", defaultValue = "128", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
-
-    @Option(names = "--learning-rate", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-    double learningRate;
 
     @Option(names = "--model", defaultValue = "model.zip", paramLabel = "FILE",
             description = "Where to save the model, any Hadoop path (default: ${DEFAULT-VALUE}); NAME.json, NAME.metrics.csv "
@@ -77,7 +74,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        VaeConfig config = new VaeConfig(VaeConfig.MNIST_PIXELS, VaeConfig.DEFAULT_HIDDEN, latentDim, learningRate);
+        VaeConfig config = modelOptions.config();
+        DataMode mode = modelOptions.dataMode(config);
         TrainingOptions options = new TrainingOptions(epochs, batchSize, seed);
         // Fail before any work when the result could not be written or would replace the user's file.
         HadoopFiles.requireParentDirectory(model);
@@ -98,7 +96,7 @@ final class TrainCommand implements Callable<Integer> {
             if (!saved.config().equals(config) || saved.batchSize() != batchSize || saved.seed() != seed) {
                 throw new IllegalArgumentException("--resume: the checkpoint in " + checkpoints.dir() + " was trained with "
                         + saved.config() + ", batch " + saved.batchSize() + ", seed " + saved.seed()
-                        + "; pass the same --latent-dim, --learning-rate, --batch-size and --seed");
+                        + "; pass the same model options (--latent-dim, --prior, --likelihood, ...), --batch-size and --seed");
             }
             vae = last.vae();
             history.addAll(saved.epochMetrics());
@@ -116,9 +114,9 @@ final class TrainCommand implements Callable<Integer> {
         LabelledImages train = files.read28x28(MnistFiles.Split.TRAIN);
         String md5 = train.images().contentMd5();
         Dataset known = Dataset.identify(md5);
-        System.err.printf("training on %d images from %s (%s), M=%d, %d epochs, batch %d%n", train.size(), files.dir(),
-                known == null ? "unrecognised IDX dataset" : known.cliName(), latentDim, epochs, batchSize);
-        java.util.function.IntFunction<ModelInfo> infoAfter = done -> new ModelInfo(config, DataMode.BINARY.cliName(),
+        System.err.printf("training on %d %s images from %s (%s), %s, %d epochs, batch %d%n", train.size(), mode.cliName(),
+                files.dir(), known == null ? "unrecognised IDX dataset" : known.cliName(), config.describe(), epochs, batchSize);
+        java.util.function.IntFunction<ModelInfo> infoAfter = done -> new ModelInfo(config, mode.cliName(),
                 known == null ? null : known.cliName(), files.dir(), md5, done, batchSize, seed, Provenance.versions(),
                 Instant.now().toString(), List.copyOf(history));
         Vae trained = vae;
@@ -146,10 +144,10 @@ final class TrainCommand implements Callable<Integer> {
                 System.err.printf("Spark master %s: %d workers, batch %d per worker, averaging every %d minibatches%n",
                         session.sparkContext().master(), w, batchSize, averagingFrequency);
                 (noProgress ? new SparkTrainer(sparkOptions).quiet() : new SparkTrainer(sparkOptions)).train(sc, vae,
-                        spark.frame(session, train, "train", DataMode.BINARY, w), firstEpoch, onEpoch);
+                        spark.frame(session, train, "train", mode, w), firstEpoch, onEpoch);
             }
         } else {
-            INDArray x = Features.of(train, DataMode.BINARY);
+            INDArray x = Features.of(train, mode);
             new Trainer(options, !noProgress).train(vae, x, firstEpoch, onEpoch);
         }
         ModelStore.save(vae, infoAfter.apply(epochs), model);

@@ -36,32 +36,35 @@ public final class SparkElboEvaluator {
     static final class ModelBroadcast implements Serializable {
         String configJson;
         float[] params;
-        int inputSize;
-        int hiddenUnits;
-        int latentDim;
-        double learningRate;
+        String vaeConfigJson;
 
         ModelBroadcast() { }
 
-        ModelBroadcast(String configJson, float[] params, VaeConfig c) {
-            this.configJson = configJson;
-            this.params = params;
-            this.inputSize = c.inputSize();
-            this.hiddenUnits = c.hiddenUnits();
-            this.latentDim = c.latentDim();
-            this.learningRate = c.learningRate();
+        ModelBroadcast(Vae vae) {
+            MultiLayerNetwork net = vae.network();
+            this.configJson = net.getLayerWiseConfigurations().toJson();
+            this.params = net.params().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatVector();
+            try {
+                this.vaeConfigJson = org.sparkvae.model.ModelStore.json().writeValueAsString(vae.config());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
 
-        VaeConfig config() {
-            return new VaeConfig(inputSize, hiddenUnits, latentDim, learningRate);
+        Vae vae() {
+            MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configJson));
+            net.init(Nd4j.create(params, new long[] {1, params.length}, 'c').castTo(net.getLayerWiseConfigurations().getDataType()), false);
+            try {
+                return new Vae(net, org.sparkvae.model.ModelStore.json().readValue(vaeConfigJson, VaeConfig.class));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 
     public ElboReport evaluate(JavaSparkContext sc, Vae vae, Dataset<Row> test, long seed, boolean sampling) {
         org.sparkvae.backend.ExecutorPreflight.requireSupportedGpus(sc);
-        MultiLayerNetwork net = vae.network();
-        Broadcast<ModelBroadcast> model = sc.broadcast(new ModelBroadcast(net.getLayerWiseConfigurations().toJson(),
-                net.params().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatVector(), vae.config()));
+        Broadcast<ModelBroadcast> model = sc.broadcast(new ModelBroadcast(vae));
         int bs = batchSize;
         ElboEvaluator.Sums total = test.select(MnistDataFrames.FEATURES).javaRDD()
                 .mapPartitionsWithIndex((part, rows) -> partitionSums(model.value(), rows, bs, seed * 7919 + part, sampling), false)
@@ -72,20 +75,45 @@ public final class SparkElboEvaluator {
 
     private static Iterator<ElboEvaluator.Sums> partitionSums(ModelBroadcast b, Iterator<Row> rows, int batchSize,
                                                               long seed, boolean sampling) {
+        INDArray x = matrix(rows);
+        if (x == null) {
+            return List.of(new ElboEvaluator.Sums(0, 0, 0)).iterator();
+        }
+        return List.of(new ElboEvaluator(batchSize, false).sums(b.vae(), x, seed, sampling)).iterator();
+    }
+
+    /**
+     * The importance-weighted NLL estimate with {@code k} samples per image, computed on the
+     * executors like the ELBO (see {@link IwaeEvaluator}).
+     */
+    public IwaeEvaluator.Sums evaluateIwae(JavaSparkContext sc, Vae vae, Dataset<Row> test, long seed, int k) {
+        org.sparkvae.backend.ExecutorPreflight.requireSupportedGpus(sc);
+        new IwaeEvaluator(k, false); // validates k on the driver
+        Broadcast<ModelBroadcast> model = sc.broadcast(new ModelBroadcast(vae));
+        IwaeEvaluator.Sums total = test.select(MnistDataFrames.FEATURES).javaRDD()
+                .mapPartitionsWithIndex((part, rows) -> {
+                    INDArray x = matrix(rows);
+                    IwaeEvaluator.Sums s = x == null ? new IwaeEvaluator.Sums(0, 0)
+                            : new IwaeEvaluator(k, false).sums(model.value().vae(), x, seed * 7919 + part);
+                    return List.of(s).iterator();
+                }, false)
+                .fold(new IwaeEvaluator.Sums(0, 0), IwaeEvaluator.Sums::plus);
+        model.destroy();
+        return total;
+    }
+
+    /** A partition's feature rows as one [n, D] matrix, or null when it is empty. */
+    private static INDArray matrix(Iterator<Row> rows) {
         List<float[]> xs = new ArrayList<>();
         rows.forEachRemaining(r -> xs.add(MnistDataFrames.features(r, 0)));
         if (xs.isEmpty()) {
-            return List.of(new ElboEvaluator.Sums(0, 0, 0)).iterator();
+            return null;
         }
-        MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(b.configJson));
-        net.init(Nd4j.create(b.params, new long[] {1, b.params.length}, 'c').castTo(net.getLayerWiseConfigurations().getDataType()), false);
-        Vae vae = new Vae(net, b.config());
         int d = xs.get(0).length;
         float[] flat = new float[xs.size() * d];
         for (int i = 0; i < xs.size(); i++) {
             System.arraycopy(xs.get(i), 0, flat, i * d, d);
         }
-        INDArray x = Nd4j.create(flat, new long[] {xs.size(), d}, 'c');
-        return List.of(new ElboEvaluator(batchSize, false).sums(vae, x, seed, sampling)).iterator();
+        return Nd4j.create(flat, new long[] {xs.size(), d}, 'c');
     }
 }

@@ -11,8 +11,8 @@ public final class BernoulliLikelihood {
      * Per-example negative log-likelihood, shape [n]. softplus(l) - x l is computed as
      * relu(l) - x l + log1p(exp(-|l|)), which neither overflows nor loses precision for large |l|.
      */
-    public static SDVariable negLogLikelihood(SameDiff sd, SDVariable logits, SDVariable x) {
+    public static SDVariable negLogLikelihood(SameDiff sd, SDVariable logits, SDVariable x, long width) {
         SDVariable softplus = sd.nn.relu(logits, 0.0).add(sd.math.log1p(sd.math.exp(sd.math.abs(logits).neg())));
-        return softplus.sub(x.mul(logits)).sum(1);
+        return RowSums.of(softplus.sub(x.mul(logits)), width);
     }
 }

@@ -19,10 +19,15 @@ import java.util.Map;
 /**
  * The loss layer: per-example negative ELBO = -log p(x|z) + KL(q(z|x) || p(z)).
  *
- * <p>Input {@code [logits | mu | logSigma]} (D + 2M columns), labels x (D columns). The layer has no
- * parameters; its activations are its input, so {@code network.output(x)} returns the decoder logits
- * and the posterior statistics in one array. The graph names its per-example terms
- * ({@value #RECON}, {@value #KL}) so evaluation reads them from the very graph that is trained.
+ * <p>Input {@code [decoder output | z | mu | logSigma]} (D + 3M columns), labels x (D columns). The
+ * decoder output is Bernoulli or continuous-Bernoulli logits, or Gaussian means. The KL term is the
+ * closed form for the standard Gaussian prior and the one-sample Monte Carlo estimate
+ * log q(z|x) - log p(z) for the mixture prior, whose parameters (and a learned Gaussian sigma per
+ * pixel) are this layer's parameters. The graph also names the per-example log importance weight
+ * log p(x|z) + log p(z) - log q(z|x) ({@value #LOG_WEIGHT}) for the IWAE bound.
+ *
+ * <p>Models saved before z was carried ({@code carriesSample} absent) have input
+ * {@code [logits | mu | logSigma]}; they still load and evaluate, but have no IWAE weight.
  *
  * <p>DL4J divides the loss and gradients by the batch size itself, so the loss variable is the
  * <em>sum</em> over the minibatch (stack notes, trap 4).
@@ -31,21 +36,46 @@ public final class ElboOutputLayer extends SameDiffOutputLayer {
     public static final String RECON = "recon";
     public static final String KL = "kl";
     public static final String NEG_ELBO = "negElbo";
+    public static final String LOG_WEIGHT = "logWeight";
     public static final String LOSS = "loss";
 
     @JsonProperty private long dataSize;
     @JsonProperty private long latentDim;
+    @JsonProperty private Boolean carriesSample;
+    @JsonProperty private PriorKind prior;
+    @JsonProperty private Integer components;
+    @JsonProperty private LikelihoodKind likelihood;
+    @JsonProperty private Double fixedVariance;
 
     private ElboOutputLayer() {
         // for Jackson
     }
 
+    /** The original layout: Bernoulli logits, standard Gaussian prior, input [logits | mu | logSigma]. */
     public ElboOutputLayer(long dataSize, long latentDim) {
+        this(dataSize, latentDim, false, PriorKind.GAUSSIAN, 1, LikelihoodKind.BERNOULLI, null);
+    }
+
+    /** The loss of the model {@code c}: input [decoder output | z | mu | logSigma]. */
+    public ElboOutputLayer(VaeConfig c) {
+        this(c.inputSize(), c.latentDim(), true, c.prior(), c.components(), c.likelihood(), c.fixedVariance());
+    }
+
+    private ElboOutputLayer(long dataSize, long latentDim, boolean carriesSample, PriorKind prior, int components,
+                            LikelihoodKind likelihood, Double fixedVariance) {
         if (dataSize <= 0 || latentDim <= 0) {
             throw new IllegalArgumentException("dataSize and latentDim must be positive: " + dataSize + ", " + latentDim);
         }
+        if (prior != PriorKind.GAUSSIAN && !carriesSample) {
+            throw new IllegalArgumentException("a " + prior + " prior needs the sample z carried to the loss");
+        }
         this.dataSize = dataSize;
         this.latentDim = latentDim;
+        this.carriesSample = carriesSample;
+        this.prior = prior;
+        this.components = components;
+        this.likelihood = likelihood;
+        this.fixedVariance = fixedVariance;
     }
 
     public long dataSize() {
@@ -56,13 +86,59 @@ public final class ElboOutputLayer extends SameDiffOutputLayer {
         return latentDim;
     }
 
+    public boolean carriesSample() {
+        return Boolean.TRUE.equals(carriesSample);
+    }
+
+    public PriorKind prior() {
+        return prior == null ? PriorKind.GAUSSIAN : prior;
+    }
+
+    public LikelihoodKind likelihood() {
+        return likelihood == null ? LikelihoodKind.BERNOULLI : likelihood;
+    }
+
+    private long inputWidth() {
+        return dataSize + (carriesSample() ? 3 : 2) * latentDim;
+    }
+
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable input, SDVariable labels, Map<String, SDVariable> params) {
-        SDVariable logits = input.get(SDIndex.all(), SDIndex.interval(0L, dataSize));
-        SDVariable mu = input.get(SDIndex.all(), SDIndex.interval(dataSize, dataSize + latentDim));
-        SDVariable logSigma = input.get(SDIndex.all(), SDIndex.interval(dataSize + latentDim, dataSize + 2 * latentDim));
-        SDVariable recon = BernoulliLikelihood.negLogLikelihood(sd, logits, labels).rename(RECON);
-        SDVariable kl = StandardGaussianPrior.kl(sd, mu, logSigma).rename(KL);
+        long m = latentDim;
+        long at = dataSize;
+        SDVariable decoded = input.get(SDIndex.all(), SDIndex.interval(0L, dataSize));
+        SDVariable z = null;
+        if (carriesSample()) {
+            z = input.get(SDIndex.all(), SDIndex.interval(at, at + m));
+            at += m;
+        }
+        SDVariable mu = input.get(SDIndex.all(), SDIndex.interval(at, at + m));
+        SDVariable logSigma = input.get(SDIndex.all(), SDIndex.interval(at + m, at + 2 * m));
+
+        SDVariable recon = switch (likelihood()) {
+            case BERNOULLI -> BernoulliLikelihood.negLogLikelihood(sd, decoded, labels, dataSize);
+            case CB -> ContinuousBernoulliLikelihood.negLogLikelihood(sd, decoded, labels, dataSize);
+            case GAUSSIAN -> fixedVariance != null
+                    ? GaussianLikelihood.negLogLikelihood(sd, decoded, labels, fixedVariance, dataSize)
+                    : GaussianLikelihood.negLogLikelihood(sd, decoded, labels,
+                            GaussianLikelihood.clippedLogSigma(sd, params.get(GaussianLikelihood.LOG_SIGMA)), dataSize);
+        };
+        recon = recon.rename(RECON);
+
+        SDVariable kl;
+        if (carriesSample()) {
+            SDVariable logQ = DiagonalGaussian.logDensity(sd, z, mu, logSigma, m);
+            SDVariable logP = prior() == PriorKind.MOG
+                    ? MixtureOfGaussiansPrior.logDensity(sd, z, params.get(MixtureOfGaussiansPrior.MEANS),
+                            params.get(MixtureOfGaussiansPrior.LOG_STDS), params.get(MixtureOfGaussiansPrior.LOGITS), components, m)
+                    : StandardGaussianPrior.logDensity(sd, z, m);
+            SDVariable sampledKl = logQ.sub(logP);
+            sd.math.neg(LOG_WEIGHT, recon.add(sampledKl));
+            kl = prior() == PriorKind.MOG ? sampledKl : StandardGaussianPrior.kl(sd, mu, logSigma, m);
+        } else {
+            kl = StandardGaussianPrior.kl(sd, mu, logSigma, m);
+        }
+        kl = kl.rename(KL);
         SDVariable negElbo = recon.add(NEG_ELBO, kl);
         SDVariable loss = negElbo.sum(LOSS);
         sd.setLossVariables(loss);
@@ -76,17 +152,27 @@ public final class ElboOutputLayer extends SameDiffOutputLayer {
 
     @Override
     public void defineParameters(SDLayerParams params) {
-        // no parameters
+        if (prior() == PriorKind.MOG) {
+            MixtureOfGaussiansPrior.defineParameters(params, components, latentDim);
+        }
+        if (likelihood() == LikelihoodKind.GAUSSIAN && fixedVariance == null) {
+            params.addWeightParam(GaussianLikelihood.LOG_SIGMA, 1, dataSize);
+        }
     }
 
     @Override
     public void initializeParameters(Map<String, INDArray> params) {
-        // no parameters
+        if (prior() == PriorKind.MOG) {
+            MixtureOfGaussiansPrior.initializeParameters(params);
+        }
+        if (params.containsKey(GaussianLikelihood.LOG_SIGMA)) {
+            params.get(GaussianLikelihood.LOG_SIGMA).assign(GaussianLikelihood.INITIAL_LOG_SIGMA);
+        }
     }
 
     @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
-        return InputType.feedForward(dataSize + 2 * latentDim);
+        return InputType.feedForward(inputWidth());
     }
 
     @Override

@@ -92,6 +92,11 @@ public class ElboOutputLayerRuntime extends SameDiffOutputLayer {
      * and {@link ElboOutputLayer#KL} to detached [n] arrays.
      */
     public Map<String, INDArray> perExampleTerms() {
+        return perExampleTerms(ElboOutputLayer.RECON, ElboOutputLayer.KL);
+    }
+
+    /** The named per-example variables of the loss graph (e.g. {@link ElboOutputLayer#LOG_WEIGHT}), detached. */
+    public Map<String, INDArray> perExampleTerms(String... names) {
         assertInputSet(false);
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             if (sameDiff == null) {
@@ -100,7 +105,7 @@ public class ElboOutputLayerRuntime extends SameDiffOutputLayer {
             InferenceSession session = sameDiff.getSessions().computeIfAbsent(Thread.currentThread().getId(),
                     id -> SameDiff.getInferenceFactory().create(sameDiff));
             session.setMmgr(new DL4JSameDiffMemoryMgr(null, null, null, null));
-            Map<String, INDArray> out = sameDiff.output(placeholders(), ElboOutputLayer.RECON, ElboOutputLayer.KL);
+            Map<String, INDArray> out = sameDiff.output(placeholders(), names);
             Map<String, INDArray> detached = new HashMap<>();
             out.forEach((k, v) -> detached.put(k, v.detach()));
             sameDiff.clearPlaceholders(true);

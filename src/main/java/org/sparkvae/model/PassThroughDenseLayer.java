@@ -12,9 +12,12 @@ import java.util.Map;
 
 /**
  * A decoder dense layer that carries the posterior statistics along: input {@code [a | s]} with nIn
- * columns of activations and {@code passThrough} columns of (mu, logSigma), output
+ * columns of activations and {@code passThrough} columns of (z, mu, logSigma), output
  * {@code [act(a W + b) | s]}. A MultiLayerNetwork is a chain, so this is how the ELBO output layer
  * at its end sees q(z|x) as well as the decoder output.
+ *
+ * <p>The carried columns start at {@code carryFrom} (default nIn). The first decoder layer reads z
+ * from columns [0, M) of {@code [z | mu | logSigma]} and carries all 3M columns (carryFrom = 0).
  */
 public final class PassThroughDenseLayer extends VaeSameDiffLayer {
     static final String WEIGHTS = "W";
@@ -27,6 +30,7 @@ public final class PassThroughDenseLayer extends VaeSameDiffLayer {
     @JsonProperty private long nOut;
     @JsonProperty private long passThrough;
     @JsonProperty private Activation activation;
+    @JsonProperty private Long carryFrom;
 
     private PassThroughDenseLayer() {
         // for Jackson
@@ -42,6 +46,15 @@ public final class PassThroughDenseLayer extends VaeSameDiffLayer {
         this.activation = activation;
     }
 
+    /** As above, carrying {@code passThrough} input columns from column {@code carryFrom} on. */
+    public PassThroughDenseLayer(long nIn, long nOut, long carryFrom, long passThrough, Activation activation) {
+        this(nIn, nOut, passThrough, activation);
+        if (carryFrom < 0) {
+            throw new IllegalArgumentException("carryFrom must be >= 0: " + carryFrom);
+        }
+        this.carryFrom = carryFrom;
+    }
+
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable input, Map<String, SDVariable> params, SDVariable mask) {
         SDVariable a = input.get(SDIndex.all(), SDIndex.interval(0L, nIn));
@@ -50,7 +63,8 @@ public final class PassThroughDenseLayer extends VaeSameDiffLayer {
         if (passThrough == 0) {
             return out;
         }
-        SDVariable carried = input.get(SDIndex.all(), SDIndex.interval(nIn, nIn + passThrough));
+        long from = carryFrom == null ? nIn : carryFrom;
+        SDVariable carried = input.get(SDIndex.all(), SDIndex.interval(from, from + passThrough));
         return sd.concat(1, out, carried);
     }
 

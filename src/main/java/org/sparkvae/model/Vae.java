@@ -15,16 +15,20 @@ import java.util.Map;
 /**
  * A VAE: the DL4J network plus the operations a user wants from it. Free of Spark.
  *
- * <p>Randomness (eps in encode/ELBO, prior samples) comes from ND4J's global RNG; seed it with
- * {@code Nd4j.getRandom().setSeed(...)} for reproducible results.
+ * <p>Randomness (eps in encode/ELBO, prior and likelihood samples) comes from ND4J's global RNG; seed
+ * it with {@code Nd4j.getRandom().setSeed(...)} for reproducible results.
  */
 public final class Vae {
     private final MultiLayerNetwork net;
     private final VaeConfig config;
+    private final int latentLayer;
+    private final int outputLayer;
 
     public Vae(MultiLayerNetwork net, VaeConfig config) {
         this.net = net;
         this.config = config;
+        this.latentLayer = VaeNetworkFactory.latentLayer(net.getLayerWiseConfigurations());
+        this.outputLayer = VaeNetworkFactory.outputLayer(net.getLayerWiseConfigurations());
     }
 
     public static Vae create(VaeConfig config, long seed) {
@@ -39,8 +43,17 @@ public final class Vae {
         return config;
     }
 
+    private ElboOutputLayer lossConf() {
+        return (ElboOutputLayer) net.getLayerWiseConfigurations().getConf(outputLayer).getLayer();
+    }
+
+    /** Whether the loss layer sees z (models saved before it did cannot give IWAE weights). */
+    public boolean supportsImportanceWeights() {
+        return lossConf().carriesSample();
+    }
+
     public NoiseAppendingPreProcessor noise() {
-        return (NoiseAppendingPreProcessor) net.getLayerWiseConfigurations().getInputPreProcess(VaeNetworkFactory.LATENT_LAYER);
+        return (NoiseAppendingPreProcessor) net.getLayerWiseConfigurations().getInputPreProcess(latentLayer);
     }
 
     /** Turns the reparameterisation noise on (default) or off (z = mu); returns the previous state. */
@@ -52,7 +65,7 @@ public final class Vae {
 
     /** q(z|x) for a batch x [n, D]; z is a fresh sample unless sampling is off. */
     public Posterior encode(INDArray x) {
-        List<INDArray> acts = net.feedForwardToLayer(VaeNetworkFactory.LATENT_LAYER, x, false);
+        List<INDArray> acts = net.feedForwardToLayer(latentLayer, x, false);
         INDArray out = acts.get(acts.size() - 1);
         long m = config.latentDim();
         return new Posterior(
@@ -61,14 +74,16 @@ public final class Vae {
                 out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, m)).dup());
     }
 
-    /** Decoder logits [n, D] for latent codes z [n, M]. */
+    /** Raw decoder output [n, D] for latent codes z [n, M]: logits (Bernoulli, CB) or means (Gaussian). */
     public INDArray decodeLogits(INDArray z) {
         long n = z.size(0);
         long m = config.latentDim();
-        // The decoder layers carry (mu, logSigma) along for the loss; they do not affect the logits.
-        INDArray h = Nd4j.hstack(z.castTo(net.params().dataType()), Nd4j.zeros(net.params().dataType(), n, 2 * m));
+        // The decoder layers carry the posterior statistics along for the loss; they do not affect
+        // the output. The first decoder layer reads z from the first M columns of [z | mu | logSigma].
+        DataType dt = net.params().dataType();
+        INDArray h = Nd4j.hstack(z.castTo(dt), Nd4j.zeros(dt, n, 2 * m));
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-        for (int i = VaeNetworkFactory.FIRST_DECODER_LAYER; i < VaeNetworkFactory.OUTPUT_LAYER; i++) {
+        for (int i = latentLayer + 1; i < outputLayer; i++) {
             Layer layer = net.getLayer(i);
             h = layer.activate(h, false, mgr);
         }
@@ -80,9 +95,72 @@ public final class Vae {
         return Transforms.sigmoid(decodeLogits(z), false);
     }
 
-    /** n draws z ~ N(0, I). */
+    /** E[x|z] under the model's likelihood: sigmoid(l) (Bernoulli), mu (Gaussian), the CB mean (CB). */
+    public INDArray decodeMean(INDArray z) {
+        INDArray out = decodeLogits(z);
+        return switch (config.likelihood()) {
+            case BERNOULLI -> Transforms.sigmoid(out, false);
+            case GAUSSIAN -> out;
+            case CB -> map(out, ContinuousBernoulliLikelihood::mean);
+        };
+    }
+
+    /** One draw x ~ p(x|z) per row of z. */
+    public INDArray sampleObservation(INDArray z) {
+        INDArray out = decodeLogits(z);
+        return switch (config.likelihood()) {
+            case BERNOULLI -> sampleBernoulli(Transforms.sigmoid(out, false));
+            case GAUSSIAN -> out.add(Nd4j.randn(out.dataType(), out.shape()).muli(pixelSigma()));
+            case CB -> {
+                INDArray u = Nd4j.rand(DataType.DOUBLE, out.shape());
+                INDArray l = out.castTo(DataType.DOUBLE);
+                INDArray x = Nd4j.create(DataType.DOUBLE, out.shape());
+                for (long i = 0; i < l.length(); i++) {
+                    x.putScalar(i, ContinuousBernoulliLikelihood.sample(l.getDouble(i), u.getDouble(i)));
+                }
+                yield x.castTo(out.dataType());
+            }
+        };
+    }
+
+    /** The Gaussian likelihood's sigma, [1, D] (learned, clipped as in the loss) or a scalar array. */
+    public INDArray pixelSigma() {
+        if (config.fixedVariance() != null) {
+            return Nd4j.scalar(net.params().dataType(), Math.sqrt(config.fixedVariance()));
+        }
+        INDArray raw = net.getLayer(outputLayer).getParam(GaussianLikelihood.LOG_SIGMA);
+        return Transforms.exp(Transforms.max(Transforms.min(raw, GaussianLikelihood.MAX_LOG_SIGMA, true),
+                GaussianLikelihood.MIN_LOG_SIGMA, false), false);
+    }
+
+    /** n draws z ~ p(z): N(0, I), or a component k ~ softmax(logits) then N(m_k, diag s_k^2). */
     public INDArray samplePrior(int n) {
-        return Nd4j.randn(net.params().dataType(), n, config.latentDim());
+        DataType dt = net.params().dataType();
+        if (config.prior() != PriorKind.MOG) {
+            return Nd4j.randn(dt, n, config.latentDim());
+        }
+        Layer loss = net.getLayer(outputLayer);
+        INDArray means = loss.getParam(MixtureOfGaussiansPrior.MEANS);
+        INDArray stds = Transforms.exp(loss.getParam(MixtureOfGaussiansPrior.LOG_STDS), true);
+        double[] logits = loss.getParam(MixtureOfGaussiansPrior.LOGITS).castTo(DataType.DOUBLE).toDoubleVector();
+        double max = java.util.Arrays.stream(logits).max().orElse(0);
+        double[] cdf = new double[logits.length];
+        double total = 0;
+        for (int k = 0; k < logits.length; k++) {
+            total += Math.exp(logits[k] - max);
+            cdf[k] = total;
+        }
+        INDArray u = Nd4j.rand(DataType.DOUBLE, n);
+        INDArray z = Nd4j.randn(dt, n, config.latentDim());
+        for (int i = 0; i < n; i++) {
+            double target = u.getDouble(i) * total;
+            int k = 0;
+            while (k < cdf.length - 1 && cdf[k] < target) {
+                k++;
+            }
+            z.getRow(i).muli(stds.getRow(k)).addi(means.getRow(k));
+        }
+        return z;
     }
 
     /** One draw x ~ p(x|z) per row of Bernoulli means. */
@@ -93,13 +171,35 @@ public final class Vae {
 
     /** Per-example -log p(x|z) and KL for a batch x, with one z per example (z = mu when sampling is off). */
     public ElboTerms elboTerms(INDArray x) {
+        Map<String, INDArray> terms = lossTerms(x, ElboOutputLayer.RECON, ElboOutputLayer.KL);
+        return new ElboTerms(terms.get(ElboOutputLayer.RECON).reshape(-1), terms.get(ElboOutputLayer.KL).reshape(-1));
+    }
+
+    /** Per-example log importance weight log p(x|z) + log p(z) - log q(z|x), one fresh z per row, shape [n]. */
+    public INDArray logImportanceWeights(INDArray x) {
+        if (!supportsImportanceWeights()) {
+            throw new IllegalStateException("this model was saved by an older spark-vae whose loss layer does not see z; "
+                    + "retrain it to get IWAE estimates");
+        }
+        return lossTerms(x, ElboOutputLayer.LOG_WEIGHT).get(ElboOutputLayer.LOG_WEIGHT).reshape(-1);
+    }
+
+    private Map<String, INDArray> lossTerms(INDArray x, String... names) {
         INDArray out = net.output(x, false);
-        ElboOutputLayerRuntime loss = (ElboOutputLayerRuntime) net.getLayer(VaeNetworkFactory.OUTPUT_LAYER);
+        ElboOutputLayerRuntime loss = (ElboOutputLayerRuntime) net.getLayer(outputLayer);
         loss.setInput(out, LayerWorkspaceMgr.noWorkspaces());
         loss.setLabels(x);
-        Map<String, INDArray> terms = loss.perExampleTerms();
+        Map<String, INDArray> terms = loss.perExampleTerms(names);
         loss.setLabels(null);
         loss.clear();
-        return new ElboTerms(terms.get(ElboOutputLayer.RECON).reshape(-1), terms.get(ElboOutputLayer.KL).reshape(-1));
+        return terms;
+    }
+
+    private static INDArray map(INDArray a, java.util.function.DoubleUnaryOperator f) {
+        INDArray d = a.castTo(DataType.DOUBLE).dup();
+        for (long i = 0; i < d.length(); i++) {
+            d.putScalar(i, f.applyAsDouble(d.getDouble(i)));
+        }
+        return d.castTo(a.dataType());
     }
 }

@@ -1,13 +1,23 @@
 package org.sparkvae.model;
 
 /**
- * The architecture and optimiser of the exercise's MLP VAE: encoder
- * inputSize-hidden-hidden-2M, decoder M-hidden-hidden-inputSize, ReLU, Adam. Validated when built.
+ * Everything that defines a VAE: sizes, prior, likelihood, networks and the optimiser's learning
+ * rate. Validated when built. Saved with every model, so evaluate/sample need no repeated flags.
+ *
+ * <p>The fields added after the first release are nullable so that configurations saved before
+ * them still load: null means the original model (Gaussian prior, Bernoulli likelihood, MLP).
+ *
+ * @param components K of the mixture prior (ignored by the Gaussian prior)
+ * @param fixedVariance Gaussian likelihood only: the fixed pixel variance sigma^2, or null for one
+ *                   learned sigma per pixel
  */
-public record VaeConfig(int inputSize, int hiddenUnits, int latentDim, double learningRate) {
+public record VaeConfig(int inputSize, int hiddenUnits, int latentDim, double learningRate,
+                        PriorKind prior, Integer components, LikelihoodKind likelihood, Double fixedVariance,
+                        Architecture arch) {
     public static final int MNIST_PIXELS = 28 * 28;
     public static final int DEFAULT_HIDDEN = 512;
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
+    public static final int DEFAULT_COMPONENTS = 10;
 
     public VaeConfig {
         if (inputSize <= 0) {
@@ -22,10 +32,54 @@ public record VaeConfig(int inputSize, int hiddenUnits, int latentDim, double le
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learning rate must be a positive number, got " + learningRate);
         }
+        prior = prior == null ? PriorKind.GAUSSIAN : prior;
+        components = components == null ? DEFAULT_COMPONENTS : components;
+        likelihood = likelihood == null ? LikelihoodKind.BERNOULLI : likelihood;
+        arch = arch == null ? Architecture.MLP : arch;
+        if (components <= 0 || components > 10_000) {
+            throw new IllegalArgumentException("--components must be in 1..10000, got " + components);
+        }
+        if (fixedVariance != null) {
+            if (likelihood != LikelihoodKind.GAUSSIAN) {
+                throw new IllegalArgumentException("--variance applies to the Gaussian likelihood only (got --likelihood "
+                        + likelihood.cliName() + ")");
+            }
+            if (!(fixedVariance > 0) || Double.isInfinite(fixedVariance)) {
+                throw new IllegalArgumentException("--variance must be 'learned' or a positive number, got " + fixedVariance);
+            }
+        }
+        if (arch == Architecture.CNN && inputSize != MNIST_PIXELS) {
+            throw new IllegalArgumentException("--arch cnn needs 28x28 images, got " + inputSize + " inputs");
+        }
+    }
+
+    /** The original model: Gaussian prior, Bernoulli likelihood, MLPs. */
+    public VaeConfig(int inputSize, int hiddenUnits, int latentDim, double learningRate) {
+        this(inputSize, hiddenUnits, latentDim, learningRate, null, null, null, null, null);
     }
 
     /** The exercise's model for 28x28 images with latent dimension {@code m}. */
     public static VaeConfig mnist(int m) {
         return new VaeConfig(MNIST_PIXELS, DEFAULT_HIDDEN, m, DEFAULT_LEARNING_RATE);
+    }
+
+    public VaeConfig withPrior(PriorKind p, int k) {
+        return new VaeConfig(inputSize, hiddenUnits, latentDim, learningRate, p, k, likelihood, fixedVariance, arch);
+    }
+
+    public VaeConfig withLikelihood(LikelihoodKind l, Double variance) {
+        return new VaeConfig(inputSize, hiddenUnits, latentDim, learningRate, prior, components, l, variance, arch);
+    }
+
+    public VaeConfig withArch(Architecture a) {
+        return new VaeConfig(inputSize, hiddenUnits, latentDim, learningRate, prior, components, likelihood, fixedVariance, a);
+    }
+
+    /** One line for logs: "M=10 prior=mog(K=10) likelihood=gaussian(sigma learned) arch=mlp". */
+    public String describe() {
+        String p = prior == PriorKind.MOG ? "mog(K=" + components + ")" : prior.cliName();
+        String l = likelihood == LikelihoodKind.GAUSSIAN
+                ? "gaussian(variance " + (fixedVariance == null ? "learned" : String.valueOf(fixedVariance)) + ")" : likelihood.cliName();
+        return "M=" + latentDim + " prior=" + p + " likelihood=" + l + " arch=" + arch.cliName();
     }
 }

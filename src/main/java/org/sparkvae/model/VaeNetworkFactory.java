@@ -4,26 +4,36 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * Builds the VAE as one DL4J {@link MultiLayerNetwork} (so Spark's parameter averaging applies):
+ * Builds the VAE as one DL4J {@link MultiLayerNetwork} (so Spark's parameter averaging applies).
+ * MLP ({@code --arch mlp}, the exercise's model):
  * <pre>
  *  0 Dense in->H ReLU        1 Dense H->H ReLU          [append eps]
  *  2 GaussianLatentLayer     -> [z | mu | logSigma]
- *  3 PassThroughDense M->H ReLU   4 PassThroughDense H->H ReLU   5 PassThroughDense H->in (logits)
+ *  3 PassThroughDense M->H ReLU   4 PassThroughDense H->H ReLU   5 PassThroughDense H->in (decoder output)
  *  6 ElboOutputLayer          loss = sum over the batch of -ELBO
  * </pre>
+ * CNN ({@code --arch cnn}): encoder Conv 1->32 (4x4, stride 2) ReLU, Conv 32->64 (4x4, stride 2) ReLU,
+ * Dense 3136->H ReLU; decoder PassThroughDense M->H ReLU, PassThroughDense H->3136 ReLU,
+ * PassThroughDeconv 64->32 ReLU (7->14), PassThroughDeconv 32->1 (14->28).
+ * The latent layer's index differs between the two: use {@link #latentLayer}.
  */
 public final class VaeNetworkFactory {
-    public static final int LATENT_LAYER = 2;
-    public static final int FIRST_DECODER_LAYER = 3;
-    public static final int OUTPUT_LAYER = 6;
+    static final int CNN_CHANNELS_1 = 32;
+    static final int CNN_CHANNELS_2 = 64;
 
     private VaeNetworkFactory() { }
 
@@ -36,23 +46,46 @@ public final class VaeNetworkFactory {
         int h = c.hiddenUnits();
         int m = c.latentDim();
         int d = c.inputSize();
-        long carried = 2L * m;
-        return new NeuralNetConfiguration.Builder()
+        long carried = 3L * m;
+        List<Layer> encoder = new ArrayList<>();
+        List<Layer> decoder = new ArrayList<>();
+        if (c.arch() == Architecture.CNN) {
+            encoder.add(conv(1, CNN_CHANNELS_1));
+            encoder.add(conv(CNN_CHANNELS_1, CNN_CHANNELS_2));
+            encoder.add(torchDense(CNN_CHANNELS_2 * 7 * 7, h));
+            decoder.add(new PassThroughDenseLayer(m, h, 0, carried, PassThroughDenseLayer.Activation.RELU));
+            decoder.add(new PassThroughDenseLayer(h, CNN_CHANNELS_2 * 7 * 7, carried, PassThroughDenseLayer.Activation.RELU));
+            decoder.add(new PassThroughDeconvLayer(CNN_CHANNELS_2, CNN_CHANNELS_1, 7, carried, PassThroughDenseLayer.Activation.RELU));
+            decoder.add(new PassThroughDeconvLayer(CNN_CHANNELS_1, 1, 14, carried, PassThroughDenseLayer.Activation.IDENTITY));
+        } else {
+            encoder.add(torchDense(d, h));
+            encoder.add(torchDense(h, h));
+            decoder.add(new PassThroughDenseLayer(m, h, 0, carried, PassThroughDenseLayer.Activation.RELU));
+            decoder.add(new PassThroughDenseLayer(h, h, carried, PassThroughDenseLayer.Activation.RELU));
+            decoder.add(new PassThroughDenseLayer(h, d, carried, PassThroughDenseLayer.Activation.IDENTITY));
+        }
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(dataType)
                 .updater(updater)
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
-                .list()
-                .layer(0, torchDense(d, h))
-                .layer(1, torchDense(h, h))
-                .inputPreProcessor(LATENT_LAYER, new NoiseAppendingPreProcessor(m))
-                .layer(LATENT_LAYER, new GaussianLatentLayer(h, m))
-                .layer(3, new PassThroughDenseLayer(m, h, carried, PassThroughDenseLayer.Activation.RELU))
-                .layer(4, new PassThroughDenseLayer(h, h, carried, PassThroughDenseLayer.Activation.RELU))
-                .layer(5, new PassThroughDenseLayer(h, d, carried, PassThroughDenseLayer.Activation.IDENTITY))
-                .layer(OUTPUT_LAYER, new ElboOutputLayer(d, m))
-                .build();
+                .list();
+        int i = 0;
+        for (Layer l : encoder) {
+            list.layer(i++, l);
+        }
+        list.inputPreProcessor(i, new NoiseAppendingPreProcessor(m));
+        list.layer(i++, new GaussianLatentLayer(h, m));
+        for (Layer l : decoder) {
+            list.layer(i++, l);
+        }
+        list.layer(i, new ElboOutputLayer(c));
+        if (c.arch() == Architecture.CNN) {
+            // Adds the flat->image and image->flat preprocessors around the convolutions.
+            list.setInputType(InputType.convolutionalFlat(28, 28, 1));
+        }
+        return list.build();
     }
 
     /** DL4J dense layer with PyTorch's default weight initialisation U(-1/sqrt(fanIn), 1/sqrt(fanIn)). */
@@ -62,13 +95,36 @@ public final class VaeNetworkFactory {
                 .weightInit(new UniformDistribution(-bound, bound)).build();
     }
 
+    /** 4x4 convolution, stride 2, padding 1 (halves height and width), ReLU, PyTorch-style init. */
+    private static ConvolutionLayer conv(int channelsIn, int channelsOut) {
+        double bound = 1.0 / Math.sqrt(channelsIn * 16.0);
+        return new ConvolutionLayer.Builder(4, 4).stride(2, 2).padding(1, 1).nIn(channelsIn).nOut(channelsOut)
+                .activation(Activation.RELU).weightInit(new UniformDistribution(-bound, bound)).build();
+    }
+
+    /** Index of the {@link GaussianLatentLayer}: after the encoder, before the decoder. */
+    public static int latentLayer(MultiLayerConfiguration conf) {
+        for (int i = 0; i < conf.getConfs().size(); i++) {
+            if (conf.getConf(i).getLayer() instanceof GaussianLatentLayer) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("not a spark-vae network: no GaussianLatentLayer");
+    }
+
+    public static int outputLayer(MultiLayerConfiguration conf) {
+        return conf.getConfs().size() - 1;
+    }
+
     public static MultiLayerNetwork build(VaeConfig c, long seed, DataType dataType) {
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(c, seed, dataType));
         net.init();
-        // DL4J initialises dense biases to a constant; PyTorch's nn.Linear draws them from
+        // DL4J initialises dense and conv biases to a constant; PyTorch draws them from
         // U(-1/sqrt(fanIn), 1/sqrt(fanIn)). Match the reference implementation's starting point.
-        for (int i = 0; i < LATENT_LAYER; i++) {
-            long fanIn = net.getLayer(i).getParam("W").size(0);
+        int latent = latentLayer(net.getLayerWiseConfigurations());
+        for (int i = 0; i < latent; i++) {
+            org.nd4j.linalg.api.ndarray.INDArray w = net.getLayer(i).getParam("W");
+            long fanIn = w.rank() == 2 ? w.size(0) : w.size(1) * w.size(2) * w.size(3);
             VaeSameDiffLayer.uniform(net.getLayer(i).getParam("b"), 1.0 / Math.sqrt(fanIn));
         }
         return net;

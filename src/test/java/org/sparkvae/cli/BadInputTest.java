@@ -117,4 +117,33 @@ class BadInputTest {
         assertOneErrorLine(run("fetch-data", "--dataset", "cifar"), 2, "cifar");
         assertOneErrorLine(run("frobnicate"), 2, "frobnicate");
     }
+
+    @Test
+    void likelihoodAndDataModeMismatchIsRefused() throws Exception {
+        String data = validData().toString();
+        String model = dir.resolve("m.zip").toString();
+        assertOneErrorLine(run("train", "--likelihood", "bernoulli", "--data-mode", "continuous", "--data", data, "--model", model),
+                1, "--likelihood bernoulli", "continuous");
+        assertOneErrorLine(run("train", "--likelihood", "gaussian", "--data-mode", "binary", "--data", data, "--model", model),
+                1, "--likelihood gaussian", "binary");
+        assertOneErrorLine(run("train", "--likelihood", "cb", "--data-mode", "binary", "--data", data, "--model", model),
+                1, "--likelihood cb");
+        assertFalse(Files.exists(dir.resolve("m.zip")));
+    }
+
+    @Test
+    void badModelOptionsAreRefused() throws Exception {
+        String data = validData().toString();
+        String model = dir.resolve("m.zip").toString();
+        assertOneErrorLine(run("train", "--prior", "laplace", "--data", data, "--model", model), 1, "--prior", "gaussian|mog", "laplace");
+        assertOneErrorLine(run("train", "--likelihood", "poisson", "--data", data, "--model", model), 1, "--likelihood", "poisson");
+        assertOneErrorLine(run("train", "--arch", "rnn", "--data", data, "--model", model), 1, "--arch", "rnn");
+        assertOneErrorLine(run("train", "--variance", "0.1", "--data", data, "--model", model), 1, "--variance", "gaussian");
+        assertOneErrorLine(run("train", "--likelihood", "gaussian", "--variance", "-2", "--data", data, "--model", model),
+                1, "--variance", "-2");
+        assertOneErrorLine(run("train", "--likelihood", "gaussian", "--variance", "big", "--data", data, "--model", model),
+                1, "--variance", "big");
+        assertOneErrorLine(run("train", "--prior", "mog", "--components", "0", "--data", data, "--model", model), 1, "--components");
+        assertFalse(Files.exists(dir.resolve("m.zip")));
+    }
 }

@@ -46,4 +46,36 @@ class CliRoundTripTest {
         assertEquals(8 * (28 * 2 + 2) + 2, samples.getWidth(), "8x8 grid of 2x-scaled 28x28 images");
         assertEquals(samples.getWidth(), means.getWidth());
     }
+
+    @Test
+    void mixturePriorGaussianLikelihoodAndIwaeNeedNoRepeatedFlags() throws Exception {
+        String data = Path.of(getClass().getResource("/mnist-slice").toURI()).toString();
+        Path model = dir.resolve("g.zip");
+        assertEquals(0, SparkVaeCli.execute("train", "--data", data, "--model", model.toString(), "--epochs", "1",
+                "--latent-dim", "3", "--batch-size", "100", "--prior", "mog", "--components", "4",
+                "--likelihood", "gaussian", "--variance", "0.1", "--no-progress"));
+        JsonNode info = new ObjectMapper().readTree(dir.resolve("g.json").toFile());
+        assertEquals("continuous", info.get("dataMode").asText());
+        assertEquals("MOG", info.get("config").get("prior").asText());
+        assertEquals(4, info.get("config").get("components").asInt());
+        assertEquals("GAUSSIAN", info.get("config").get("likelihood").asText());
+        assertEquals(0.1, info.get("config").get("fixedVariance").asDouble());
+
+        Path metrics = dir.resolve("g-metrics.json");
+        assertEquals(0, SparkVaeCli.execute("evaluate", "--model", model.toString(), "--data", data, "--iwae", "10",
+                "--iwae-images", "100", "--out", metrics.toString(), "--no-progress"));
+        JsonNode m = new ObjectMapper().readTree(metrics.toFile());
+        assertEquals(10, m.get("iwae_k").asInt());
+        assertEquals(100, m.get("iwae_n").asInt());
+        assertTrue(Double.isFinite(m.get("test_nll_iwae").asDouble()));
+        assertEquals("MOG", m.get("model_config").get("prior").asText());
+
+        Path png = dir.resolve("g.png");
+        assertEquals(0, SparkVaeCli.execute("sample", "--model", model.toString(), "--samples", png.toString(), "--count", "16"));
+        assertTrue(Files.exists(dir.resolve("g-mean.png")));
+        Path noMean = dir.resolve("n.png");
+        assertEquals(0, SparkVaeCli.execute("sample", "--model", model.toString(), "--samples", noMean.toString(), "--no-mean"));
+        assertTrue(Files.exists(noMean));
+        assertTrue(!Files.exists(dir.resolve("n-mean.png")));
+    }
 }

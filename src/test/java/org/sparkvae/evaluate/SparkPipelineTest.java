@@ -109,4 +109,42 @@ class SparkPipelineTest {
                 second.orderBy(MnistDataFrames.INDEX).limit(3).collectAsList());
         assertEquals("binary", second.schema().apply(MnistDataFrames.FEATURES).metadata().getString("data_mode"));
     }
+
+    @Test
+    void distributedPpcaEqualsTheLocalFitAndEvaluation() {
+        org.sparkvae.model.PpcaModel distributed = org.sparkvae.train.SparkPpca.fit(
+                MnistDataFrames.fromImages(spark, train, DataMode.CONTINUOUS, 3), 5);
+        // The same fit from moments computed here, in double precision.
+        float[] flat = train.features(DataMode.CONTINUOUS);
+        int d = 784, n = train.size();
+        double[] mean = new double[d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                mean[j] += flat[i * d + j] / (double) n;
+            }
+        }
+        double[][] cov = new double[d][d];
+        for (int i = 0; i < n; i++) {
+            for (int a = 0; a < d; a++) {
+                double da = flat[i * d + a] - mean[a];
+                if (da == 0) {
+                    continue;
+                }
+                for (int b = 0; b < d; b++) {
+                    cov[a][b] += da * (flat[i * d + b] - mean[b]) / n;
+                }
+            }
+        }
+        org.sparkvae.model.PpcaModel local = org.sparkvae.model.PpcaModel.fit(mean, cov, 5);
+        assertEquals(local.noiseVariance(), distributed.noiseVariance(), 1e-9 * local.noiseVariance() + 1e-12);
+        double[] ll = org.sparkvae.train.SparkPpca.meanLogLikelihood(sc, distributed,
+                MnistDataFrames.fromImages(spark, test, DataMode.CONTINUOUS, 2));
+        float[] t = test.features(DataMode.CONTINUOUS);
+        double sum = 0;
+        for (int i = 0; i < test.size(); i++) {
+            sum += local.logLikelihood(java.util.Arrays.copyOfRange(t, i * d, (i + 1) * d));
+        }
+        assertEquals(500, (long) ll[1]);
+        assertEquals(sum / test.size(), ll[0], 1e-6 * Math.abs(ll[0]));
+    }
 }

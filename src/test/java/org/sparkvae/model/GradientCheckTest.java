@@ -87,4 +87,72 @@ class GradientCheckTest {
         INDArray x = binaryImages(4, 5, 22);
         assertTrue(check(net, input, x, 5), "gradient check of PassThroughDenseLayer failed");
     }
+
+    /** Loss layer of {@code c} fed [decoder output | z | mu | logSigma] directly (D + 3M columns). */
+    private static MultiLayerNetwork lossOnly(VaeConfig c) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(6).dataType(DataType.DOUBLE)
+                .updater(new NoOp()).list()
+                .layer(new PassThroughDenseLayer(3, c.inputSize(), 3L * c.latentDim(), PassThroughDenseLayer.Activation.IDENTITY))
+                .layer(new ElboOutputLayer(c))
+                .build());
+        net.init();
+        return net;
+    }
+
+    @Test
+    void mixturePriorParametersAndInputs() {
+        int d = 5, m = 2;
+        MultiLayerNetwork net = lossOnly(new VaeConfig(d, 4, m, 1e-3).withPrior(PriorKind.MOG, 3));
+        Nd4j.getRandom().setSeed(31);
+        INDArray input = Nd4j.randn(DataType.DOUBLE, 4, 3 + 3 * m);
+        assertTrue(check(net, input, binaryImages(4, d, 32), 5), "gradient check of the MoG prior failed");
+    }
+
+    @Test
+    void gaussianLikelihoodWithLearnedSigma() {
+        int d = 5, m = 2;
+        MultiLayerNetwork net = lossOnly(new VaeConfig(d, 4, m, 1e-3).withLikelihood(LikelihoodKind.GAUSSIAN, null));
+        net.getLayer(1).getParam(GaussianLikelihood.LOG_SIGMA).assign(Nd4j.createFromArray(new double[][] {{-1, -0.5, 0, 0.3, -2}}));
+        Nd4j.getRandom().setSeed(41);
+        INDArray input = Nd4j.randn(DataType.DOUBLE, 4, 3 + 3 * m);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 4, d);
+        assertTrue(check(net, input, x, 5), "gradient check of the learned-sigma Gaussian likelihood failed");
+    }
+
+    @Test
+    void continuousBernoulliIncludingLogitsNearZero() {
+        int d = 5, m = 1;
+        MultiLayerNetwork net = lossOnly(new VaeConfig(d, 4, m, 1e-3).withLikelihood(LikelihoodKind.CB, null));
+        Nd4j.getRandom().setSeed(51);
+        INDArray input = Nd4j.randn(DataType.DOUBLE, 4, 3 + 3 * m).muli(0.5);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 4, d);
+        assertTrue(check(net, input, x, 5), "gradient check of the continuous Bernoulli likelihood failed");
+    }
+
+    @Test
+    void passThroughDeconvLayer() {
+        int m = 2;
+        long carried = 3L * m;
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(8).dataType(DataType.DOUBLE)
+                .updater(new NoOp()).list()
+                .layer(new PassThroughDeconvLayer(2, 2, 2, carried, PassThroughDenseLayer.Activation.RELU))   // 2x2x2 -> 2x4x4
+                .layer(new PassThroughDeconvLayer(2, 1, 4, carried, PassThroughDenseLayer.Activation.IDENTITY)) // -> 1x8x8
+                .layer(new ElboOutputLayer(new VaeConfig(64, 4, m, 1e-3)))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        Nd4j.getRandom().setSeed(61);
+        INDArray input = Nd4j.randn(DataType.DOUBLE, 3, 8 + carried);
+        assertTrue(check(net, input, binaryImages(3, 64, 62), 5), "gradient check of PassThroughDeconvLayer failed");
+    }
+
+    @Test
+    void wholeNetworkWithMixturePriorAndGaussianLikelihood() {
+        VaeConfig c = new VaeConfig(12, 7, 3, 1e-3).withPrior(PriorKind.MOG, 2).withLikelihood(LikelihoodKind.GAUSSIAN, null);
+        MultiLayerNetwork net = new MultiLayerNetwork(VaeNetworkFactory.configuration(c, 1, DataType.DOUBLE, new NoOp()));
+        net.init();
+        Nd4j.getRandom().setSeed(71);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 5, 12);
+        assertTrue(check(net, x, x, 123), "gradient check of the full MoG/Gaussian VAE failed");
+    }
 }

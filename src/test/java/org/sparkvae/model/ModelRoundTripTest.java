@@ -28,9 +28,9 @@ class ModelRoundTripTest {
         String json = conf.toJson();
         MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(json);
         assertEquals(json, back.toJson());
-        assertInstanceOf(GaussianLatentLayer.class, back.getConf(VaeNetworkFactory.LATENT_LAYER).getLayer());
-        assertInstanceOf(ElboOutputLayer.class, back.getConf(VaeNetworkFactory.OUTPUT_LAYER).getLayer());
-        assertEquals(7, ((NoiseAppendingPreProcessor) back.getInputPreProcess(VaeNetworkFactory.LATENT_LAYER)).latentDim());
+        assertInstanceOf(GaussianLatentLayer.class, back.getConf(VaeNetworkFactory.latentLayer(back)).getLayer());
+        assertInstanceOf(ElboOutputLayer.class, back.getConf(VaeNetworkFactory.outputLayer(back)).getLayer());
+        assertEquals(7, ((NoiseAppendingPreProcessor) back.getInputPreProcess(VaeNetworkFactory.latentLayer(back))).latentDim());
     }
 
     @Test

@@ -1,0 +1,97 @@
+package org.sparkvae.cli;
+
+import org.sparkvae.data.DataMode;
+import org.sparkvae.model.Architecture;
+import org.sparkvae.model.LikelihoodKind;
+import org.sparkvae.model.PriorKind;
+import org.sparkvae.model.VaeConfig;
+import picocli.CommandLine.Option;
+
+import java.util.Locale;
+
+/**
+ * The model a {@code train} run builds: latent size, prior, likelihood, networks, learning rate and
+ * the data mode they imply. Everything here is recorded in the saved model, so evaluate and sample
+ * need none of it again.
+ */
+final class ModelOptions {
+    @Option(names = "--latent-dim", defaultValue = "10", description = "Latent dimension M (default: ${DEFAULT-VALUE}).")
+    int latentDim;
+
+    @Option(names = "--learning-rate", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--prior", defaultValue = "gaussian", paramLabel = "gaussian|mog",
+            description = "Prior p(z): standard Gaussian (closed-form KL) or a trainable mixture of Gaussians "
+                    + "(Monte Carlo KL) (default: ${DEFAULT-VALUE}).")
+    String prior;
+
+    @Option(names = "--components", defaultValue = "10", paramLabel = "K",
+            description = "Mixture components of --prior mog (default: ${DEFAULT-VALUE}).")
+    int components;
+
+    @Option(names = "--likelihood", defaultValue = "bernoulli", paramLabel = "bernoulli|gaussian|cb",
+            description = "Observation model p(x|z): Bernoulli (binary data), Gaussian or continuous Bernoulli "
+                    + "(continuous data) (default: ${DEFAULT-VALUE}).")
+    String likelihood;
+
+    @Option(names = "--variance", defaultValue = "learned", paramLabel = "learned|VALUE",
+            description = "Gaussian likelihood: one learned sigma per pixel, or a fixed variance such as 0.1 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String variance;
+
+    @Option(names = "--arch", defaultValue = "mlp", paramLabel = "mlp|cnn",
+            description = "Encoder/decoder networks (default: ${DEFAULT-VALUE}).")
+    String arch;
+
+    @Option(names = "--data-mode", paramLabel = "binary|continuous",
+            description = "Pixels thresholded at 0.5 or scaled to [0, 1]; default: what --likelihood models.")
+    String dataMode;
+
+    VaeConfig config() {
+        PriorKind p = parse(PriorKind.class, "--prior", prior);
+        LikelihoodKind l = parse(LikelihoodKind.class, "--likelihood", likelihood);
+        Architecture a = parse(Architecture.class, "--arch", arch);
+        Double fixed = null;
+        if (!"learned".equalsIgnoreCase(variance)) {
+            if (l != LikelihoodKind.GAUSSIAN) {
+                throw new IllegalArgumentException("--variance applies to --likelihood gaussian only");
+            }
+            try {
+                fixed = Double.parseDouble(variance);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--variance must be 'learned' or a positive number, got '" + variance + "'");
+            }
+        }
+        return new VaeConfig(VaeConfig.MNIST_PIXELS, VaeConfig.DEFAULT_HIDDEN, latentDim, learningRate,
+                p, components, l, fixed, a);
+    }
+
+    /** The data mode: given, or implied by the likelihood; a mismatch is refused. */
+    DataMode dataMode(VaeConfig c) {
+        if (dataMode == null) {
+            return c.likelihood().dataMode();
+        }
+        DataMode given = parse(DataMode.class, "--data-mode", dataMode);
+        if (given != c.likelihood().dataMode()) {
+            throw new IllegalArgumentException("--likelihood " + c.likelihood().cliName() + " models "
+                    + c.likelihood().dataMode().cliName() + " data, not --data-mode " + given.cliName()
+                    + (c.likelihood() == LikelihoodKind.BERNOULLI
+                    ? "; use --likelihood gaussian or cb for continuous pixels"
+                    : "; use --likelihood bernoulli for binary pixels"));
+        }
+        return given;
+    }
+
+    static <E extends Enum<E>> E parse(Class<E> type, String option, String value) {
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            StringBuilder allowed = new StringBuilder();
+            for (E c : type.getEnumConstants()) {
+                allowed.append(allowed.length() == 0 ? "" : "|").append(c.name().toLowerCase(Locale.ROOT));
+            }
+            throw new IllegalArgumentException(option + " must be one of " + allowed + ", got '" + value + "'");
+        }
+    }
+}

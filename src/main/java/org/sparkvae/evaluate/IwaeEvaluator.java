@@ -1,0 +1,118 @@
+package org.sparkvae.evaluate;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.sparkvae.model.Vae;
+
+/**
+ * The importance-weighted estimate of the test negative log-likelihood (Burda et al.'s IWAE bound):
+ * -log p(x) ~= -[logsumexp_k w_k - log K], w_k = log p(x|z_k) + log p(z_k) - log q(z_k|x), z_k ~ q(z|x).
+ * It is at most the -ELBO in expectation and tightens as K grows; K = 1 is the one-sample -ELBO.
+ *
+ * <p>Each image is repeated K times in one batch, so the K weights come from one forward pass of the
+ * very loss graph that is trained. The log-sum-exp is taken in double precision.
+ */
+public final class IwaeEvaluator {
+    /** Rows (images x samples) per forward pass: bounds memory whatever K is. */
+    static final int ROWS_PER_PASS = 4096;
+
+    private final int samples;
+    private final boolean showProgress;
+
+    public IwaeEvaluator(int samples, boolean showProgress) {
+        if (samples <= 0 || samples > 100_000) {
+            throw new IllegalArgumentException("--iwae must be in 1..100000 importance samples, got " + samples);
+        }
+        this.samples = samples;
+        this.showProgress = showProgress;
+    }
+
+    public int samples() {
+        return samples;
+    }
+
+    /** Partial sums of -log p(x) estimates: what executors send to the driver (a class: Kryo 4 has no records). */
+    public static final class Sums implements java.io.Serializable {
+        private double nll;
+        private long n;
+
+        private Sums() { }
+
+        public Sums(double nll, long n) {
+            this.nll = nll;
+            this.n = n;
+        }
+
+        public Sums plus(Sums o) {
+            return new Sums(nll + o.nll, n + o.n);
+        }
+
+        public double meanNll() {
+            return nll / n;
+        }
+
+        public long n() {
+            return n;
+        }
+    }
+
+    /** Per-image -log p(x) estimates for x [n, D], seeded. */
+    public double[] perImage(Vae vae, INDArray x, long seed) {
+        boolean previous = vae.setSampling(true);
+        try {
+            Nd4j.getRandom().setSeed(seed);
+            long n = x.size(0);
+            double[] nll = new double[(int) n];
+            int imagesPerPass = Math.max(1, ROWS_PER_PASS / samples);
+            int passes = (int) ((n + imagesPerPass - 1) / imagesPerPass);
+            try (ProgressBar bar = showProgress ? new ProgressBarBuilder().setTaskName("IWAE-" + samples).setInitialMax(passes)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build() : null) {
+                for (long from = 0; from < n; from += imagesPerPass) {
+                    long to = Math.min(n, from + imagesPerPass);
+                    INDArray batch = x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+                    INDArray repeated = batch.repeat(0, samples);        // image i at rows i*K .. i*K+K-1
+                    INDArray w = vae.logImportanceWeights(repeated).castTo(DataType.DOUBLE);
+                    double[] flat = w.toDoubleVector();
+                    for (int i = 0; i < to - from; i++) {
+                        nll[(int) from + i] = -(logSumExp(flat, i * samples, samples) - Math.log(samples));
+                    }
+                    if (bar != null) {
+                        bar.step();
+                    }
+                }
+            }
+            return nll;
+        } finally {
+            vae.setSampling(previous);
+        }
+    }
+
+    public Sums sums(Vae vae, INDArray x, long seed) {
+        double total = 0;
+        for (double v : perImage(vae, x, seed)) {
+            total += v;
+        }
+        return new Sums(total, x.size(0));
+    }
+
+    static double logSumExp(double[] v, int from, int count) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = from; i < from + count; i++) {
+            max = Math.max(max, v[i]);
+        }
+        if (Double.isInfinite(max)) {
+            return max;
+        }
+        double s = 0;
+        for (int i = from; i < from + count; i++) {
+            s += Math.exp(v[i] - max);
+        }
+        return max + Math.log(s);
+    }
+}
