@@ -21,13 +21,13 @@ final class ModelOptions {
     @Option(names = "--learning-rate", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--prior", defaultValue = "gaussian", paramLabel = "gaussian|mog",
-            description = "Prior p(z): standard Gaussian (closed-form KL) or a trainable mixture of Gaussians "
-                    + "(Monte Carlo KL) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--prior", defaultValue = "gaussian", paramLabel = "gaussian|mog|vamp",
+            description = "Prior p(z): standard Gaussian (closed-form KL), a trainable mixture of Gaussians, or the "
+                    + "VampPrior with trainable pseudo-inputs (both Monte Carlo KL) (default: ${DEFAULT-VALUE}).")
     String prior;
 
     @Option(names = "--components", defaultValue = "10", paramLabel = "K",
-            description = "Mixture components of --prior mog (default: ${DEFAULT-VALUE}).")
+            description = "Mixture components of --prior mog, pseudo-inputs of --prior vamp (default: ${DEFAULT-VALUE}).")
     int components;
 
     @Option(names = "--likelihood", defaultValue = "bernoulli", paramLabel = "bernoulli|gaussian|cb",

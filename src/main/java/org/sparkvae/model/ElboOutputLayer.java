@@ -106,6 +106,13 @@ public final class ElboOutputLayer extends SameDiffOutputLayer {
     public SDVariable defineLayer(SameDiff sd, SDVariable input, SDVariable labels, Map<String, SDVariable> params) {
         long m = latentDim;
         long at = dataSize;
+        SDVariable pseudo = null;
+        if (prior() == PriorKind.VAMP) {
+            // Rows [0, K) come from the VampPrior's pseudo-inputs (PseudoInputLayer), the rest are the data.
+            long w = inputWidth();
+            pseudo = sd.stridedSlice(input, new long[] {0, 0}, new long[] {components, w}, new long[] {1, 1}, 0, 0, 0, 0, 0);
+            input = sd.stridedSlice(input, new long[] {components, 0}, new long[] {0, w}, new long[] {1, 1}, 0, 1, 0, 0, 0);
+        }
         SDVariable decoded = input.get(SDIndex.all(), SDIndex.interval(0L, dataSize));
         SDVariable z = null;
         if (carriesSample()) {
@@ -128,13 +135,17 @@ public final class ElboOutputLayer extends SameDiffOutputLayer {
         SDVariable kl;
         if (carriesSample()) {
             SDVariable logQ = DiagonalGaussian.logDensity(sd, z, mu, logSigma, m);
-            SDVariable logP = prior() == PriorKind.MOG
-                    ? MixtureOfGaussiansPrior.logDensity(sd, z, params.get(MixtureOfGaussiansPrior.MEANS),
-                            params.get(MixtureOfGaussiansPrior.LOG_STDS), params.get(MixtureOfGaussiansPrior.LOGITS), components, m)
-                    : StandardGaussianPrior.logDensity(sd, z, m);
+            SDVariable logP = switch (prior()) {
+                case MOG -> MixtureOfGaussiansPrior.logDensity(sd, z, params.get(MixtureOfGaussiansPrior.MEANS),
+                        params.get(MixtureOfGaussiansPrior.LOG_STDS), params.get(MixtureOfGaussiansPrior.LOGITS), components, m);
+                case VAMP -> MixtureOfGaussiansPrior.logDensityEqualWeights(sd, z,
+                        pseudo.get(SDIndex.all(), SDIndex.interval(dataSize + m, dataSize + 2 * m)),
+                        pseudo.get(SDIndex.all(), SDIndex.interval(dataSize + 2 * m, dataSize + 3 * m)), components, m);
+                case GAUSSIAN -> StandardGaussianPrior.logDensity(sd, z, m);
+            };
             SDVariable sampledKl = logQ.sub(logP);
             sd.math.neg(LOG_WEIGHT, recon.add(sampledKl));
-            kl = prior() == PriorKind.MOG ? sampledKl : StandardGaussianPrior.kl(sd, mu, logSigma, m);
+            kl = prior() == PriorKind.GAUSSIAN ? StandardGaussianPrior.kl(sd, mu, logSigma, m) : sampledKl;
         } else {
             kl = StandardGaussianPrior.kl(sd, mu, logSigma, m);
         }

@@ -81,10 +81,12 @@ public class ElboOutputLayerRuntime extends SameDiffOutputLayer {
 
     @Override
     public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        // Per image: with the VampPrior the input also holds the pseudo-inputs' rows, the labels do not.
+        long images = labels != null ? labels.size(0) : input.size(0);
         if (Double.isNaN(cachedLossSum)) {
-            return super.computeScore(fullNetRegTerm, training, workspaceMgr);
+            return super.computeScore(fullNetRegTerm, training, workspaceMgr) * input.size(0) / images;
         }
-        return (cachedLossSum + fullNetRegTerm) / input.size(0);
+        return (cachedLossSum + fullNetRegTerm) / images;
     }
 
     /**

@@ -21,6 +21,21 @@ public final class MixtureOfGaussiansPrior {
 
     private MixtureOfGaussiansPrior() { }
 
+    /**
+     * Per-example log of an equally weighted mixture 1/K sum_k N(z | means_k, diag exp(logStds_k)^2),
+     * shape [n]: the VampPrior, with the components' statistics from the pseudo-inputs.
+     */
+    public static SDVariable logDensityEqualWeights(SameDiff sd, SDVariable z, SDVariable means, SDVariable logStds,
+                                                    long components, long latentDim) {
+        SDVariable t = sd.expandDims(z, 1).sub(means).mul(sd.math.exp(logStds.neg()));   // [n, K, M]
+        SDVariable terms = t.mul(t).mul(-0.5).sub(logStds).sub(StandardGaussianPrior.HALF_LOG_2PI);
+        SDVariable perComponent = latentDim == 1 ? terms.reshape(-1, components) : terms.sum(2);
+        if (components == 1) {
+            return perComponent.reshape(-1);
+        }
+        return logSumExpRows(sd, perComponent).sub(Math.log(components));
+    }
+
     /** log sum_k exp(x[:, k]) for x [n, K] (K >= 2), shape [n], shifted by the row maximum for stability. */
     static SDVariable logSumExpRows(SameDiff sd, SDVariable x) {
         SDVariable max = x.max(true, 1);                                      // [n, 1]

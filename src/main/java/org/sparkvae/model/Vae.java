@@ -63,10 +63,31 @@ public final class Vae {
         return previous;
     }
 
+    /** Rows the VampPrior's pseudo-inputs add in front of every batch (0 for other priors). */
+    private long pseudoRows() {
+        return config.prior() == PriorKind.VAMP ? config.components() : 0;
+    }
+
     /** q(z|x) for a batch x [n, D]; z is a fresh sample unless sampling is off. */
     public Posterior encode(INDArray x) {
         List<INDArray> acts = net.feedForwardToLayer(latentLayer, x, false);
         INDArray out = acts.get(acts.size() - 1);
+        long rows = out.size(0);
+        out = out.get(NDArrayIndex.interval(pseudoRows(), rows), NDArrayIndex.all());
+        return split(out);
+    }
+
+    /** The VampPrior's components q(z|u_k): the pseudo-inputs' posterior statistics, [K, M] each. */
+    public Posterior pseudoInputPosteriors() {
+        if (config.prior() != PriorKind.VAMP) {
+            throw new IllegalStateException("only the VampPrior has pseudo-inputs");
+        }
+        List<INDArray> acts = net.feedForwardToLayer(latentLayer, Nd4j.zeros(net.params().dataType(), 1, config.inputSize()), false);
+        INDArray out = acts.get(acts.size() - 1);
+        return split(out.get(NDArrayIndex.interval(0, pseudoRows()), NDArrayIndex.all()));
+    }
+
+    private Posterior split(INDArray out) {
         long m = config.latentDim();
         return new Posterior(
                 out.get(NDArrayIndex.all(), NDArrayIndex.interval(m, 2 * m)).dup(),
@@ -133,9 +154,20 @@ public final class Vae {
                 GaussianLikelihood.MIN_LOG_SIGMA, false), false);
     }
 
-    /** n draws z ~ p(z): N(0, I), or a component k ~ softmax(logits) then N(m_k, diag s_k^2). */
+    /** n draws z ~ p(z): N(0, I); MoG: a component k ~ softmax(logits), then N(m_k, diag s_k^2); Vamp: k uniform, then q(z|u_k). */
     public INDArray samplePrior(int n) {
         DataType dt = net.params().dataType();
+        if (config.prior() == PriorKind.VAMP) {
+            // A pseudo-input k uniformly, then z ~ q(z|u_k).
+            Posterior components = pseudoInputPosteriors();
+            INDArray z = Nd4j.randn(dt, n, config.latentDim());
+            INDArray u = Nd4j.rand(DataType.DOUBLE, n);
+            for (int i = 0; i < n; i++) {
+                int k = (int) Math.min(config.components() - 1, Math.floor(u.getDouble(i) * config.components()));
+                z.getRow(i).muli(Transforms.exp(components.logSigma().getRow(k), true)).addi(components.mu().getRow(k));
+            }
+            return z;
+        }
         if (config.prior() != PriorKind.MOG) {
             return Nd4j.randn(dt, n, config.latentDim());
         }

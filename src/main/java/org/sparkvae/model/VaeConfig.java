@@ -77,7 +77,7 @@ public record VaeConfig(int inputSize, int hiddenUnits, int latentDim, double le
 
     /** One line for logs: "M=10 prior=mog(K=10) likelihood=gaussian(sigma learned) arch=mlp". */
     public String describe() {
-        String p = prior == PriorKind.MOG ? "mog(K=" + components + ")" : prior.cliName();
+        String p = prior == PriorKind.GAUSSIAN ? prior.cliName() : prior.cliName() + "(K=" + components + ")";
         String l = likelihood == LikelihoodKind.GAUSSIAN
                 ? "gaussian(variance " + (fixedVariance == null ? "learned" : String.valueOf(fixedVariance)) + ")" : likelihood.cliName();
         return "M=" + latentDim + " prior=" + p + " likelihood=" + l + " arch=" + arch.cliName();

@@ -72,6 +72,13 @@ public final class VaeNetworkFactory {
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
                 .list();
         int i = 0;
+        if (c.prior() == PriorKind.VAMP) {
+            list.layer(i++, new PseudoInputLayer(d, c.components()));
+            if (c.arch() == Architecture.CNN) {
+                // The pseudo-input layer outputs flat rows; DL4J only infers the reshape for the network input.
+                list.inputPreProcessor(i, new org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor(28, 28, 1));
+            }
+        }
         for (Layer l : encoder) {
             list.layer(i++, l);
         }
@@ -122,7 +129,7 @@ public final class VaeNetworkFactory {
         // DL4J initialises dense and conv biases to a constant; PyTorch draws them from
         // U(-1/sqrt(fanIn), 1/sqrt(fanIn)). Match the reference implementation's starting point.
         int latent = latentLayer(net.getLayerWiseConfigurations());
-        for (int i = 0; i < latent; i++) {
+        for (int i = c.prior() == PriorKind.VAMP ? 1 : 0; i < latent; i++) {
             org.nd4j.linalg.api.ndarray.INDArray w = net.getLayer(i).getParam("W");
             long fanIn = w.rank() == 2 ? w.size(0) : w.size(1) * w.size(2) * w.size(3);
             VaeSameDiffLayer.uniform(net.getLayer(i).getParam("b"), 1.0 / Math.sqrt(fanIn));

@@ -135,7 +135,7 @@ class BadInputTest {
     void badModelOptionsAreRefused() throws Exception {
         String data = validData().toString();
         String model = dir.resolve("m.zip").toString();
-        assertOneErrorLine(run("train", "--prior", "laplace", "--data", data, "--model", model), 1, "--prior", "gaussian|mog", "laplace");
+        assertOneErrorLine(run("train", "--prior", "laplace", "--data", data, "--model", model), 1, "--prior", "gaussian|mog|vamp", "laplace");
         assertOneErrorLine(run("train", "--likelihood", "poisson", "--data", data, "--model", model), 1, "--likelihood", "poisson");
         assertOneErrorLine(run("train", "--arch", "rnn", "--data", data, "--model", model), 1, "--arch", "rnn");
         assertOneErrorLine(run("train", "--variance", "0.1", "--data", data, "--model", model), 1, "--variance", "gaussian");

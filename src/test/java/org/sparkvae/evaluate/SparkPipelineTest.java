@@ -147,4 +147,47 @@ class SparkPipelineTest {
         assertEquals(500, (long) ll[1]);
         assertEquals(sum / test.size(), ll[0], 1e-6 * Math.abs(ll[0]));
     }
+
+    @Test
+    void mixturePriorCnnAndContinuousLikelihoodsTrainAndEvaluateOnSpark() {
+        // Every model option goes through the same network, so Spark's averaging and distributed
+        // evaluation must handle the prior's and likelihood's own parameters too.
+        VaeConfig[] configs = {
+                VaeConfig.mnist(4).withPrior(org.sparkvae.model.PriorKind.MOG, 3)
+                        .withLikelihood(org.sparkvae.model.LikelihoodKind.GAUSSIAN, null),
+                VaeConfig.mnist(4).withPrior(org.sparkvae.model.PriorKind.VAMP, 3)
+                        .withLikelihood(org.sparkvae.model.LikelihoodKind.CB, null)
+                        .withArch(org.sparkvae.model.Architecture.CNN)};
+        for (VaeConfig c : configs) {
+            Vae vae = Vae.create(c, 1);
+            LabelledImages small = train.head(400);
+            INDArray x = Features.of(test.head(200), DataMode.CONTINUOUS);
+            double before = new ElboEvaluator(100, false).evaluate(vae, x, 0, false).negElbo();
+            INDArray paramsBefore = vae.network().params().dup();
+            new SparkTrainer(new SparkTrainingOptions(1, 50, 2, 2, 1)).quiet().train(sc, vae,
+                    MnistDataFrames.fromImages(spark, small, DataMode.CONTINUOUS, 2), m -> { });
+            ElboReport local = new ElboEvaluator(100, false).evaluate(vae, x, 0, false);
+            ElboReport distributed = new SparkElboEvaluator(100).evaluate(sc, vae,
+                    MnistDataFrames.fromImages(spark, test.head(200), DataMode.CONTINUOUS, 3), 0, false);
+            assertTrue(local.negElbo() < before, c.describe() + ": " + before + " -> " + local.negElbo());
+            assertEquals(local.negElbo(), distributed.negElbo(), 1e-6 * Math.abs(local.negElbo()), c.describe());
+            // The prior's and likelihood's own parameters (last in the flat vector; the VampPrior's
+            // pseudo-inputs first) were trained too.
+            long tail = vae.network().getLayer(vae.network().getnLayers() - 1).numParams();
+            if (c.prior() == org.sparkvae.model.PriorKind.VAMP) {
+                INDArray u = vae.network().getLayer(0).getParam(org.sparkvae.model.PseudoInputLayer.PSEUDO_INPUTS);
+                assertTrue(!u.equals(paramsBefore.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, u.length()))),
+                        "pseudo-inputs updated by averaging");
+            }
+            if (tail > 0) {
+                long n = paramsBefore.length();
+                INDArray a = paramsBefore.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(n - tail, n));
+                INDArray b = vae.network().params().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(n - tail, n));
+                assertTrue(!a.equals(b), "loss-layer parameters updated by averaging");
+            }
+            double iwae = new SparkElboEvaluator(100).evaluateIwae(sc, vae,
+                    MnistDataFrames.fromImages(spark, test.head(50), DataMode.CONTINUOUS, 2), 0, 5).meanNll();
+            assertTrue(Double.isFinite(iwae), c.describe() + " IWAE " + iwae);
+        }
+    }
 }

@@ -155,4 +155,14 @@ class GradientCheckTest {
         INDArray x = Nd4j.rand(DataType.DOUBLE, 5, 12);
         assertTrue(check(net, x, x, 123), "gradient check of the full MoG/Gaussian VAE failed");
     }
+
+    @Test
+    void wholeNetworkWithVampPriorIncludingPseudoInputs() {
+        VaeConfig c = new VaeConfig(12, 7, 3, 1e-3).withPrior(PriorKind.VAMP, 2);
+        MultiLayerNetwork net = new MultiLayerNetwork(VaeNetworkFactory.configuration(c, 1, DataType.DOUBLE, new NoOp()));
+        net.init();
+        assertTrue(net.getLayer(0).getParam(PseudoInputLayer.PSEUDO_INPUTS) != null);
+        INDArray x = binaryImages(5, 12, 81);
+        assertTrue(check(net, x, x, 123), "gradient check of the full VampPrior VAE failed");
+    }
 }

@@ -93,6 +93,42 @@ class PriorAndLikelihoodTest {
     }
 
     @Test
+    void vampPriorIsTheEqualMixtureOfThePseudoInputPosteriors() {
+        // Loss-layer input: K = 2 pseudo-input rows first, then the data rows; columns [out | z | mu | logSigma].
+        int d = 2, m = 2, k = 2;
+        VaeConfig c = new VaeConfig(d, 4, m, 1e-3).withPrior(PriorKind.VAMP, k);
+        double[][] rows = {
+                {0, 0, 9, 9, 0.5, -1.0, -0.2, 0.1},   // pseudo-input 1: mu (0.5, -1), logSigma (-0.2, 0.1)
+                {0, 0, 9, 9, -1.5, 1.1, 0.3, -0.4},   // pseudo-input 2
+                {0.2, -0.7, 0.6, -0.3, 0.4, -0.2, -0.5, 0.0},
+                {1.0, 0.0, -1.2, 0.9, -1.0, 1.0, 0.2, 0.1}};
+        double[][] x = {{1, 0}, {0, 1}};
+        Map<String, INDArray> t = terms(lossLayer(c), Nd4j.createFromArray(rows), Nd4j.createFromArray(x));
+        assertEquals(2, t.get(ElboOutputLayer.KL).length(), "one term per image, not per pseudo-input");
+        for (int r = 0; r < 2; r++) {
+            double[] row = rows[k + r];
+            double p = 0;
+            for (int j = 0; j < k; j++) {
+                double comp = 1.0 / k;
+                for (int i = 0; i < m; i++) {
+                    comp *= Math.exp(logNormal(row[d + i], rows[j][d + m + i], rows[j][d + 2 * m + i]));
+                }
+                p += comp;
+            }
+            double logQ = 0;
+            for (int i = 0; i < m; i++) {
+                logQ += logNormal(row[d + i], row[d + m + i], row[d + 2 * m + i]);
+            }
+            assertEquals(logQ - Math.log(p), t.get(ElboOutputLayer.KL).getDouble(r), 1e-10);
+            double recon = 0;
+            for (int i = 0; i < d; i++) {
+                recon += softplus(row[i]) - x[r][i] * row[i];
+            }
+            assertEquals(recon, t.get(ElboOutputLayer.RECON).getDouble(r), 1e-10);
+        }
+    }
+
+    @Test
     void mixtureWithOneStandardComponentIsTheGaussianPrior() {
         int d = 2, m = 3;
         VaeConfig gauss = new VaeConfig(d, 4, m, 1e-3);

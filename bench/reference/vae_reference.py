@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""The exercise's PyTorch VAE (Gaussian or MoG prior, Bernoulli likelihood, MLP 784-512-512-2M),
+run on the same IDX files as spark-vae, to compare test -ELBO, IWAE NLL and seconds/epoch on the
+same machine in the same session. Not part of the product: a yardstick (bench/README.md).
+
+Needs PyTorch (Debian: apt-get install python3-torch, PyTorch 1.13 with OpenBLAS) and numpy.
+Usage: python3 bench/reference/vae_reference.py --data data/mnist --prior gaussian --seed 0
+"""
+import argparse, gzip, json, math, os, struct, sys, time
+
+import numpy as np
+import torch
+import torch.distributions as td
+import torch.nn as nn
+
+
+def read_idx(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        magic, = struct.unpack(">I", f.read(4))
+        dims = [struct.unpack(">I", f.read(4))[0] for _ in range(magic & 0xFF)]
+        return np.frombuffer(f.read(), dtype=np.uint8).reshape(dims)
+
+
+def find(data_dir, stem):
+    for name in (stem, stem + ".gz"):
+        p = os.path.join(data_dir, name)
+        if os.path.exists(p):
+            return p
+    sys.exit(f"no {stem}[.gz] in {data_dir}")
+
+
+class GaussianPrior(nn.Module):
+    def __init__(self, m):
+        super().__init__()
+        self.mean = nn.Parameter(torch.zeros(m), requires_grad=False)
+        self.std = nn.Parameter(torch.ones(m), requires_grad=False)
+
+    def forward(self):
+        return td.Independent(td.Normal(loc=self.mean, scale=self.std), 1)
+
+
+class MoGPrior(nn.Module):
+    """Trainable means (init N(0,1)), stds exp(log std) (init 1), mixture logits (init equal)."""
+    def __init__(self, m, k):
+        super().__init__()
+        self.means = nn.Parameter(torch.randn(k, m))
+        self.log_stds = nn.Parameter(torch.zeros(k, m))
+        self.logits = nn.Parameter(torch.zeros(k))
+
+    def forward(self):
+        comp = td.Independent(td.Normal(loc=self.means, scale=torch.exp(self.log_stds)), 1)
+        return td.MixtureSameFamily(td.Categorical(logits=self.logits), comp)
+
+
+class VAE(nn.Module):
+    def __init__(self, m, prior):
+        super().__init__()
+        self.prior = prior
+        self.encoder_net = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(),
+                                         nn.Linear(512, 2 * m))
+        self.decoder_net = nn.Sequential(nn.Linear(m, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 784))
+
+    def q(self, x):
+        mean, log_std = torch.chunk(self.encoder_net(x), 2, dim=-1)
+        return td.Independent(td.Normal(loc=mean, scale=torch.exp(log_std)), 1)
+
+    def p_x(self, z):
+        return td.Independent(td.Bernoulli(logits=self.decoder_net(z)), 1)
+
+    def neg_elbo_terms(self, x):
+        q = self.q(x)
+        z = q.rsample()
+        recon = -self.p_x(z).log_prob(x)
+        if isinstance(self.prior, GaussianPrior):
+            kl = td.kl_divergence(q, self.prior())
+        else:
+            kl = q.log_prob(z) - self.prior().log_prob(z)
+        return recon, kl
+
+    def log_weights(self, x, k):
+        q = self.q(x)
+        z = q.rsample((k,))                      # [k, n, M]
+        return self.p_x(z).log_prob(x) + self.prior().log_prob(z) - q.log_prob(z)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default="data/mnist")
+    ap.add_argument("--prior", default="gaussian", choices=["gaussian", "mog"])
+    ap.add_argument("--latent-dim", type=int, default=10)
+    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--batch-size", type=int, default=128)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--iwae", type=int, default=100)
+    ap.add_argument("--iwae-images", type=int, default=2000)
+    ap.add_argument("--out")
+    a = ap.parse_args()
+    torch.manual_seed(a.seed)
+    x_train = torch.tensor(read_idx(find(a.data, "train-images-idx3-ubyte")).reshape(-1, 784) / 255.0 > 0.5).float()
+    x_test = torch.tensor(read_idx(find(a.data, "t10k-images-idx3-ubyte")).reshape(-1, 784) / 255.0 > 0.5).float()
+    prior = GaussianPrior(a.latent_dim) if a.prior == "gaussian" else MoGPrior(a.latent_dim, 10)
+    model = VAE(a.latent_dim, prior)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x_train), batch_size=a.batch_size, shuffle=True)
+    seconds = []
+    for epoch in range(a.epochs):
+        t0 = time.time()
+        total, n = 0.0, 0
+        model.train()
+        for (x,) in loader:
+            opt.zero_grad()
+            recon, kl = model.neg_elbo_terms(x)
+            loss = (recon + kl).mean()
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(x)
+            n += len(x)
+        seconds.append(time.time() - t0)
+        print(f"epoch {epoch + 1}: train -ELBO {total / n:.3f}, {seconds[-1]:.1f} s", file=sys.stderr, flush=True)
+    model.eval()
+    with torch.no_grad():
+        r, k = [], []
+        for i in range(0, len(x_test), 1000):
+            recon, kl = model.neg_elbo_terms(x_test[i:i + 1000])
+            r.append(recon)
+            k.append(kl)
+        recon, kl = torch.cat(r).double(), torch.cat(k).double()
+        nll = []
+        for i in range(0, a.iwae_images, 50):
+            w = model.log_weights(x_test[i:min(i + 50, a.iwae_images)], a.iwae).double()
+            nll.append(-(torch.logsumexp(w, 0) - math.log(a.iwae)))
+        nll = torch.cat(nll)
+    result = {"implementation": "pytorch-" + torch.__version__, "prior": a.prior, "latent_dim": a.latent_dim,
+              "seed": a.seed, "epochs": a.epochs, "test_neg_elbo": (recon + kl).mean().item(),
+              "test_recon": recon.mean().item(), "test_kl": kl.mean().item(),
+              "test_nll_iwae": nll.mean().item(), "iwae_k": a.iwae, "iwae_n": a.iwae_images,
+              "seconds_per_epoch": seconds, "threads": torch.get_num_threads()}
+    print(json.dumps(result))
+    if a.out:
+        with open(a.out + ".tmp", "w") as f:
+            json.dump(result, f, indent=1)
+        os.replace(a.out + ".tmp", a.out)
+
+
+if __name__ == "__main__":
+    main()
