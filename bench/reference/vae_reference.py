@@ -4,7 +4,7 @@ run on the same IDX files as spark-vae, to compare test -ELBO, IWAE NLL and seco
 same machine in the same session. Not part of the product: a yardstick (bench/README.md).
 
 Needs PyTorch (Debian: apt-get install python3-torch, PyTorch 1.13 with OpenBLAS) and numpy.
-Usage: python3 bench/reference/vae_reference.py --data data/mnist --prior gaussian --seed 0
+Usage: /usr/bin/python3 bench/reference/vae_reference.py --data data/mnist --prior gaussian --seed 0
 """
 import argparse, gzip, json, math, os, struct, sys, time
 
@@ -94,8 +94,11 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--iwae", type=int, default=100)
     ap.add_argument("--iwae-images", type=int, default=2000)
+    ap.add_argument("--threads", type=int, default=0, help="torch threads (default: torch's own choice)")
     ap.add_argument("--out")
     a = ap.parse_args()
+    if a.threads > 0:
+        torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     x_train = torch.tensor(read_idx(find(a.data, "train-images-idx3-ubyte")).reshape(-1, 784) / 255.0 > 0.5).float()
     x_test = torch.tensor(read_idx(find(a.data, "t10k-images-idx3-ubyte")).reshape(-1, 784) / 255.0 > 0.5).float()

@@ -44,6 +44,11 @@ final class ModelOptions {
             description = "Encoder/decoder networks (default: ${DEFAULT-VALUE}).")
     String arch;
 
+    @Option(names = "--levels", defaultValue = "1", paramLabel = "1|2",
+            description = "Latent levels: 2 = hierarchical VAE q(z1|x) q(z2|z1), p(x|z1) p(z1|z2) p(z2), both of size M "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int levels;
+
     @Option(names = "--data-mode", paramLabel = "binary|continuous",
             description = "Pixels thresholded at 0.5 or scaled to [0, 1]; default: what --likelihood models.")
     String dataMode;
@@ -64,7 +69,7 @@ final class ModelOptions {
             }
         }
         return new VaeConfig(VaeConfig.MNIST_PIXELS, VaeConfig.DEFAULT_HIDDEN, latentDim, learningRate,
-                p, components, l, fixed, a);
+                p, components, l, fixed, a, levels);
     }
 
     /** The data mode: given, or implied by the likelihood; a mismatch is refused. */

@@ -46,6 +46,7 @@ public final class ElboOutputLayer extends SameDiffOutputLayer {
     @JsonProperty private Integer components;
     @JsonProperty private LikelihoodKind likelihood;
     @JsonProperty private Double fixedVariance;
+    @JsonProperty private Integer levels;
 
     private ElboOutputLayer() {
         // for Jackson
@@ -59,6 +60,11 @@ public final class ElboOutputLayer extends SameDiffOutputLayer {
     /** The loss of the model {@code c}: input [decoder output | z | mu | logSigma]. */
     public ElboOutputLayer(VaeConfig c) {
         this(c.inputSize(), c.latentDim(), true, c.prior(), c.components(), c.likelihood(), c.fixedVariance());
+        this.levels = c.levels();
+    }
+
+    private boolean twoLevels() {
+        return levels != null && levels == 2;
     }
 
     private ElboOutputLayer(long dataSize, long latentDim, boolean carriesSample, PriorKind prior, int components,
@@ -99,7 +105,7 @@ public final class ElboOutputLayer extends SameDiffOutputLayer {
     }
 
     private long inputWidth() {
-        return dataSize + (carriesSample() ? 3 : 2) * latentDim;
+        return dataSize + (twoLevels() ? 8 : carriesSample() ? 3 : 2) * latentDim;
     }
 
     @Override
@@ -114,6 +120,9 @@ public final class ElboOutputLayer extends SameDiffOutputLayer {
             input = sd.stridedSlice(input, new long[] {components, 0}, new long[] {0, w}, new long[] {1, 1}, 0, 1, 0, 0, 0);
         }
         SDVariable decoded = input.get(SDIndex.all(), SDIndex.interval(0L, dataSize));
+        if (twoLevels()) {
+            return defineTwoLevelLoss(sd, input, labels, params, decoded);
+        }
         SDVariable z = null;
         if (carriesSample()) {
             z = input.get(SDIndex.all(), SDIndex.interval(at, at + m));
@@ -122,15 +131,7 @@ public final class ElboOutputLayer extends SameDiffOutputLayer {
         SDVariable mu = input.get(SDIndex.all(), SDIndex.interval(at, at + m));
         SDVariable logSigma = input.get(SDIndex.all(), SDIndex.interval(at + m, at + 2 * m));
 
-        SDVariable recon = switch (likelihood()) {
-            case BERNOULLI -> BernoulliLikelihood.negLogLikelihood(sd, decoded, labels, dataSize);
-            case CB -> ContinuousBernoulliLikelihood.negLogLikelihood(sd, decoded, labels, dataSize);
-            case GAUSSIAN -> fixedVariance != null
-                    ? GaussianLikelihood.negLogLikelihood(sd, decoded, labels, fixedVariance, dataSize)
-                    : GaussianLikelihood.negLogLikelihood(sd, decoded, labels,
-                            GaussianLikelihood.clippedLogSigma(sd, params.get(GaussianLikelihood.LOG_SIGMA)), dataSize);
-        };
-        recon = recon.rename(RECON);
+        SDVariable recon = reconstruction(sd, decoded, labels, params);
 
         SDVariable kl;
         if (carriesSample()) {
@@ -150,6 +151,52 @@ public final class ElboOutputLayer extends SameDiffOutputLayer {
             kl = StandardGaussianPrior.kl(sd, mu, logSigma, m);
         }
         kl = kl.rename(KL);
+        SDVariable negElbo = recon.add(NEG_ELBO, kl);
+        SDVariable loss = negElbo.sum(LOSS);
+        sd.setLossVariables(loss);
+        return loss;
+    }
+
+    /** -log p(x|z) per example, named {@value #RECON}. */
+    private SDVariable reconstruction(SameDiff sd, SDVariable decoded, SDVariable labels, Map<String, SDVariable> params) {
+        SDVariable recon = switch (likelihood()) {
+            case BERNOULLI -> BernoulliLikelihood.negLogLikelihood(sd, decoded, labels, dataSize);
+            case CB -> ContinuousBernoulliLikelihood.negLogLikelihood(sd, decoded, labels, dataSize);
+            case GAUSSIAN -> fixedVariance != null
+                    ? GaussianLikelihood.negLogLikelihood(sd, decoded, labels, fixedVariance, dataSize)
+                    : GaussianLikelihood.negLogLikelihood(sd, decoded, labels,
+                            GaussianLikelihood.clippedLogSigma(sd, params.get(GaussianLikelihood.LOG_SIGMA)), dataSize);
+        };
+        return recon.rename(RECON);
+    }
+
+    /**
+     * The two-level ELBO (exercise 1.3): with z1 ~ q(z1|x), z2 ~ q(z2|z1),
+     * -ELBO = -log p(x|z1) + [log q(z1|x) - log p(z1|z2)] + KL(q(z2|z1) || N(0, I)).
+     * The bracket is not a KL (p(z1|z2) depends on the sampled z2), so it is the one-sample Monte
+     * Carlo estimate; the top level's KL is in closed form. {@value #KL} holds both latent terms.
+     * Input after the decoder output: [pmu1 | plogSigma1 | z2 | mu2 | logSigma2 | z1 | mu1 | logSigma1].
+     */
+    private SDVariable defineTwoLevelLoss(SameDiff sd, SDVariable input, SDVariable labels, Map<String, SDVariable> params,
+                                          SDVariable decoded) {
+        long m = latentDim;
+        SDVariable[] block = new SDVariable[8];
+        for (int b = 0; b < 8; b++) {
+            long from = dataSize + b * m;
+            block[b] = input.get(SDIndex.all(), SDIndex.interval(from, from + m));
+        }
+        SDVariable pMu1 = block[0];
+        SDVariable pLogSigma1 = sd.math.clipByValue(block[1], -GaussianLatentLayer.LOG_SIGMA_BOUND, GaussianLatentLayer.LOG_SIGMA_BOUND);
+        SDVariable z2 = block[2], mu2 = block[3], logSigma2 = block[4];
+        SDVariable z1 = block[5], mu1 = block[6], logSigma1 = block[7];
+
+        SDVariable recon = reconstruction(sd, decoded, labels, params);
+        SDVariable level1 = DiagonalGaussian.logDensity(sd, z1, mu1, logSigma1, m)
+                .sub(DiagonalGaussian.logDensity(sd, z1, pMu1, pLogSigma1, m));
+        SDVariable level2Sampled = DiagonalGaussian.logDensity(sd, z2, mu2, logSigma2, m)
+                .sub(StandardGaussianPrior.logDensity(sd, z2, m));
+        sd.math.neg(LOG_WEIGHT, recon.add(level1).add(level2Sampled));
+        SDVariable kl = level1.add(StandardGaussianPrior.kl(sd, mu2, logSigma2, m)).rename(KL);
         SDVariable negElbo = recon.add(NEG_ELBO, kl);
         SDVariable loss = negElbo.sum(LOSS);
         sd.setLossVariables(loss);

@@ -29,6 +29,7 @@ public final class GaussianLatentLayer extends VaeSameDiffLayer {
 
     @JsonProperty private long nIn;
     @JsonProperty private long latentDim;
+    @JsonProperty private Long passThrough;
 
     private GaussianLatentLayer() {
         // for Jackson
@@ -42,6 +43,22 @@ public final class GaussianLatentLayer extends VaeSameDiffLayer {
         this.latentDim = latentDim;
     }
 
+    /**
+     * As above, for a second latent level: input {@code [h | carried | eps]} with {@code passThrough}
+     * carried columns, output {@code [z | mu | logSigma | carried]}.
+     */
+    public GaussianLatentLayer(long nIn, long latentDim, long passThrough) {
+        this(nIn, latentDim);
+        if (passThrough < 0) {
+            throw new IllegalArgumentException("passThrough must be >= 0: " + passThrough);
+        }
+        this.passThrough = passThrough;
+    }
+
+    private long carried() {
+        return passThrough == null ? 0 : passThrough;
+    }
+
     public long latentDim() {
         return latentDim;
     }
@@ -49,13 +66,17 @@ public final class GaussianLatentLayer extends VaeSameDiffLayer {
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable input, Map<String, SDVariable> params, SDVariable mask) {
         SDVariable h = input.get(SDIndex.all(), SDIndex.interval(0L, nIn));
-        SDVariable eps = input.get(SDIndex.all(), SDIndex.interval(nIn, nIn + latentDim));
+        long c = carried();
+        SDVariable eps = input.get(SDIndex.all(), SDIndex.interval(nIn + c, nIn + c + latentDim));
         SDVariable stats = h.mmul(params.get(WEIGHTS)).add(params.get(BIAS));
         SDVariable mu = stats.get(SDIndex.all(), SDIndex.interval(0L, latentDim));
         SDVariable logSigma = sd.math.clipByValue(
                 stats.get(SDIndex.all(), SDIndex.interval(latentDim, 2 * latentDim)), -LOG_SIGMA_BOUND, LOG_SIGMA_BOUND);
         SDVariable z = mu.add(sd.math.exp(logSigma).mul(eps));
-        return sd.concat(1, z, mu, logSigma);
+        if (c == 0) {
+            return sd.concat(1, z, mu, logSigma);
+        }
+        return sd.concat(1, z, mu, logSigma, input.get(SDIndex.all(), SDIndex.interval(nIn, nIn + c)));
     }
 
     @Override
@@ -71,6 +92,6 @@ public final class GaussianLatentLayer extends VaeSameDiffLayer {
 
     @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
-        return InputType.feedForward(3 * latentDim);
+        return InputType.feedForward(3 * latentDim + carried());
     }
 }

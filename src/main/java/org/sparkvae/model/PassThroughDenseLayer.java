@@ -31,6 +31,7 @@ public final class PassThroughDenseLayer extends VaeSameDiffLayer {
     @JsonProperty private long passThrough;
     @JsonProperty private Activation activation;
     @JsonProperty private Long carryFrom;
+    @JsonProperty private Long readFrom;
 
     private PassThroughDenseLayer() {
         // for Jackson
@@ -55,9 +56,19 @@ public final class PassThroughDenseLayer extends VaeSameDiffLayer {
         this.carryFrom = carryFrom;
     }
 
+    /** As above, transforming input columns [readFrom, readFrom + nIn) instead of [0, nIn). */
+    public PassThroughDenseLayer(long nIn, long nOut, long readFrom, long carryFrom, long passThrough, Activation activation) {
+        this(nIn, nOut, carryFrom, passThrough, activation);
+        if (readFrom < 0) {
+            throw new IllegalArgumentException("readFrom must be >= 0: " + readFrom);
+        }
+        this.readFrom = readFrom;
+    }
+
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable input, Map<String, SDVariable> params, SDVariable mask) {
-        SDVariable a = input.get(SDIndex.all(), SDIndex.interval(0L, nIn));
+        long r = readFrom == null ? 0 : readFrom;
+        SDVariable a = input.get(SDIndex.all(), SDIndex.interval(r, r + nIn));
         SDVariable pre = a.mmul(params.get(WEIGHTS)).add(params.get(BIAS));
         SDVariable out = activation == Activation.RELU ? sd.nn.relu(pre, 0.0) : pre;
         if (passThrough == 0) {

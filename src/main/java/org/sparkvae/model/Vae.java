@@ -56,10 +56,14 @@ public final class Vae {
         return (NoiseAppendingPreProcessor) net.getLayerWiseConfigurations().getInputPreProcess(latentLayer);
     }
 
-    /** Turns the reparameterisation noise on (default) or off (z = mu); returns the previous state. */
+    /** Turns the reparameterisation noise of every latent level on (default) or off (z = mu); returns the previous state. */
     public boolean setSampling(boolean sampling) {
         boolean previous = noise().isSampling();
-        noise().setSampling(sampling);
+        for (int i = 0; i < net.getnLayers(); i++) {
+            if (net.getLayerWiseConfigurations().getInputPreProcess(i) instanceof NoiseAppendingPreProcessor p) {
+                p.setSampling(sampling);
+            }
+        }
         return previous;
     }
 
@@ -100,11 +104,14 @@ public final class Vae {
         long n = z.size(0);
         long m = config.latentDim();
         // The decoder layers carry the posterior statistics along for the loss; they do not affect
-        // the output. The first decoder layer reads z from the first M columns of [z | mu | logSigma].
+        // the output. The first decoder layer reads z from the first M columns of [z | mu | logSigma]
+        // (two levels: z1 from columns 5M..6M of the 8M carried ones).
         DataType dt = net.params().dataType();
-        INDArray h = Nd4j.hstack(z.castTo(dt), Nd4j.zeros(dt, n, 2 * m));
+        INDArray h = config.levels() == 2
+                ? Nd4j.hstack(Nd4j.zeros(dt, n, 5 * m), z.castTo(dt), Nd4j.zeros(dt, n, 2 * m))
+                : Nd4j.hstack(z.castTo(dt), Nd4j.zeros(dt, n, 2 * m));
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-        for (int i = latentLayer + 1; i < outputLayer; i++) {
+        for (int i = VaeNetworkFactory.decoderStart(config, net.getLayerWiseConfigurations()); i < outputLayer; i++) {
             Layer layer = net.getLayer(i);
             h = layer.activate(h, false, mgr);
         }
@@ -157,6 +164,21 @@ public final class Vae {
     /** n draws z ~ p(z): N(0, I); MoG: a component k ~ softmax(logits), then N(m_k, diag s_k^2); Vamp: k uniform, then q(z|u_k). */
     public INDArray samplePrior(int n) {
         DataType dt = net.params().dataType();
+        if (config.levels() == 2) {
+            // z2 ~ N(0, I), then z1 ~ p(z1|z2) through the conditional prior's two layers.
+            int m = config.latentDim();
+            INDArray z2 = Nd4j.randn(dt, n, m);
+            int first = VaeNetworkFactory.secondLatentLayer(net.getLayerWiseConfigurations()) + 1;
+            INDArray h = Nd4j.hstack(z2, Nd4j.zeros(dt, n, 5L * m));
+            LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+            for (int i = first; i < first + 2; i++) {
+                h = net.getLayer(i).activate(h, false, mgr);
+            }
+            INDArray mu = h.get(NDArrayIndex.all(), NDArrayIndex.interval(0, m));
+            INDArray logSigma = Transforms.max(Transforms.min(h.get(NDArrayIndex.all(), NDArrayIndex.interval(m, 2 * m)),
+                    GaussianLatentLayer.LOG_SIGMA_BOUND, true), -GaussianLatentLayer.LOG_SIGMA_BOUND, false);
+            return Nd4j.randn(dt, n, m).muli(Transforms.exp(logSigma, false)).addi(mu);
+        }
         if (config.prior() == PriorKind.VAMP) {
             // A pseudo-input k uniformly, then z ~ q(z|u_k).
             Posterior components = pseudoInputPosteriors();

@@ -8,12 +8,14 @@ package org.sparkvae.model;
  * them still load: null means the original model (Gaussian prior, Bernoulli likelihood, MLP).
  *
  * @param components K of the mixture prior (ignored by the Gaussian prior)
+ * @param levels 1, or 2 for the hierarchical VAE q(z1|x) q(z2|z1), p(x|z1) p(z1|z2) p(z2) with both
+ *               latent levels of size latentDim
  * @param fixedVariance Gaussian likelihood only: the fixed pixel variance sigma^2, or null for one
  *                   learned sigma per pixel
  */
 public record VaeConfig(int inputSize, int hiddenUnits, int latentDim, double learningRate,
                         PriorKind prior, Integer components, LikelihoodKind likelihood, Double fixedVariance,
-                        Architecture arch) {
+                        Architecture arch, Integer levels) {
     public static final int MNIST_PIXELS = 28 * 28;
     public static final int DEFAULT_HIDDEN = 512;
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
@@ -36,6 +38,13 @@ public record VaeConfig(int inputSize, int hiddenUnits, int latentDim, double le
         components = components == null ? DEFAULT_COMPONENTS : components;
         likelihood = likelihood == null ? LikelihoodKind.BERNOULLI : likelihood;
         arch = arch == null ? Architecture.MLP : arch;
+        levels = levels == null ? 1 : levels;
+        if (levels != 1 && levels != 2) {
+            throw new IllegalArgumentException("--levels must be 1 or 2, got " + levels);
+        }
+        if (levels == 2 && prior != PriorKind.GAUSSIAN) {
+            throw new IllegalArgumentException("--levels 2 has p(z2) = N(0, I); it cannot be combined with --prior " + prior.cliName());
+        }
         if (components <= 0 || components > 10_000) {
             throw new IllegalArgumentException("--components must be in 1..10000, got " + components);
         }
@@ -55,7 +64,7 @@ public record VaeConfig(int inputSize, int hiddenUnits, int latentDim, double le
 
     /** The original model: Gaussian prior, Bernoulli likelihood, MLPs. */
     public VaeConfig(int inputSize, int hiddenUnits, int latentDim, double learningRate) {
-        this(inputSize, hiddenUnits, latentDim, learningRate, null, null, null, null, null);
+        this(inputSize, hiddenUnits, latentDim, learningRate, null, null, null, null, null, null);
     }
 
     /** The exercise's model for 28x28 images with latent dimension {@code m}. */
@@ -64,15 +73,19 @@ public record VaeConfig(int inputSize, int hiddenUnits, int latentDim, double le
     }
 
     public VaeConfig withPrior(PriorKind p, int k) {
-        return new VaeConfig(inputSize, hiddenUnits, latentDim, learningRate, p, k, likelihood, fixedVariance, arch);
+        return new VaeConfig(inputSize, hiddenUnits, latentDim, learningRate, p, k, likelihood, fixedVariance, arch, levels);
     }
 
     public VaeConfig withLikelihood(LikelihoodKind l, Double variance) {
-        return new VaeConfig(inputSize, hiddenUnits, latentDim, learningRate, prior, components, l, variance, arch);
+        return new VaeConfig(inputSize, hiddenUnits, latentDim, learningRate, prior, components, l, variance, arch, levels);
     }
 
     public VaeConfig withArch(Architecture a) {
-        return new VaeConfig(inputSize, hiddenUnits, latentDim, learningRate, prior, components, likelihood, fixedVariance, a);
+        return new VaeConfig(inputSize, hiddenUnits, latentDim, learningRate, prior, components, likelihood, fixedVariance, a, levels);
+    }
+
+    public VaeConfig withLevels(int n) {
+        return new VaeConfig(inputSize, hiddenUnits, latentDim, learningRate, prior, components, likelihood, fixedVariance, arch, n);
     }
 
     /** One line for logs: "M=10 prior=mog(K=10) likelihood=gaussian(sigma learned) arch=mlp". */
@@ -80,6 +93,7 @@ public record VaeConfig(int inputSize, int hiddenUnits, int latentDim, double le
         String p = prior == PriorKind.GAUSSIAN ? prior.cliName() : prior.cliName() + "(K=" + components + ")";
         String l = likelihood == LikelihoodKind.GAUSSIAN
                 ? "gaussian(variance " + (fixedVariance == null ? "learned" : String.valueOf(fixedVariance)) + ")" : likelihood.cliName();
-        return "M=" + latentDim + " prior=" + p + " likelihood=" + l + " arch=" + arch.cliName();
+        return "M=" + latentDim + " prior=" + p + " likelihood=" + l + " arch=" + arch.cliName()
+                + (levels == 2 ? " levels=2" : "");
     }
 }

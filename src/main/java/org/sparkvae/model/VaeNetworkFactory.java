@@ -46,21 +46,25 @@ public final class VaeNetworkFactory {
         int h = c.hiddenUnits();
         int m = c.latentDim();
         int d = c.inputSize();
-        long carried = 3L * m;
+        boolean twoLevels = c.levels() == 2;
+        // Columns carried to the loss: (z, mu, logSigma) of each level and, with two levels, the
+        // conditional prior p(z1|z2)'s (mu, logSigma): [pmu1 | plogSigma1 | z2 | mu2 | logSigma2 | z1 | mu1 | logSigma1].
+        long carried = twoLevels ? 8L * m : 3L * m;
+        long z1At = twoLevels ? 5L * m : 0;
         List<Layer> encoder = new ArrayList<>();
         List<Layer> decoder = new ArrayList<>();
         if (c.arch() == Architecture.CNN) {
             encoder.add(conv(1, CNN_CHANNELS_1));
             encoder.add(conv(CNN_CHANNELS_1, CNN_CHANNELS_2));
             encoder.add(torchDense(CNN_CHANNELS_2 * 7 * 7, h));
-            decoder.add(new PassThroughDenseLayer(m, h, 0, carried, PassThroughDenseLayer.Activation.RELU));
+            decoder.add(new PassThroughDenseLayer(m, h, z1At, 0, carried, PassThroughDenseLayer.Activation.RELU));
             decoder.add(new PassThroughDenseLayer(h, CNN_CHANNELS_2 * 7 * 7, carried, PassThroughDenseLayer.Activation.RELU));
             decoder.add(new PassThroughDeconvLayer(CNN_CHANNELS_2, CNN_CHANNELS_1, 7, carried, PassThroughDenseLayer.Activation.RELU));
             decoder.add(new PassThroughDeconvLayer(CNN_CHANNELS_1, 1, 14, carried, PassThroughDenseLayer.Activation.IDENTITY));
         } else {
             encoder.add(torchDense(d, h));
             encoder.add(torchDense(h, h));
-            decoder.add(new PassThroughDenseLayer(m, h, 0, carried, PassThroughDenseLayer.Activation.RELU));
+            decoder.add(new PassThroughDenseLayer(m, h, z1At, 0, carried, PassThroughDenseLayer.Activation.RELU));
             decoder.add(new PassThroughDenseLayer(h, h, carried, PassThroughDenseLayer.Activation.RELU));
             decoder.add(new PassThroughDenseLayer(h, d, carried, PassThroughDenseLayer.Activation.IDENTITY));
         }
@@ -84,6 +88,15 @@ public final class VaeNetworkFactory {
         }
         list.inputPreProcessor(i, new NoiseAppendingPreProcessor(m));
         list.layer(i++, new GaussianLatentLayer(h, m));
+        if (twoLevels) {
+            // q(z2|z1): an MLP on z1 and a second reparameterised latent layer, carrying level 1 along.
+            list.layer(i++, new PassThroughDenseLayer(m, h, 0, 0, 3L * m, PassThroughDenseLayer.Activation.RELU));
+            list.inputPreProcessor(i, new NoiseAppendingPreProcessor(m));
+            list.layer(i++, new GaussianLatentLayer(h, m, 3L * m));
+            // p(z1|z2): an MLP on z2 giving (mu, logSigma) of z1's conditional prior.
+            list.layer(i++, new PassThroughDenseLayer(m, h, 0, 0, 6L * m, PassThroughDenseLayer.Activation.RELU));
+            list.layer(i++, new PassThroughDenseLayer(h, 2L * m, 0, h, 6L * m, PassThroughDenseLayer.Activation.IDENTITY));
+        }
         for (Layer l : decoder) {
             list.layer(i++, l);
         }
@@ -121,6 +134,22 @@ public final class VaeNetworkFactory {
 
     public static int outputLayer(MultiLayerConfiguration conf) {
         return conf.getConfs().size() - 1;
+    }
+
+    /** Index of the first layer of the decoder p(x|z1) (after the second level's networks, if any). */
+    public static int decoderStart(VaeConfig c, MultiLayerConfiguration conf) {
+        return outputLayer(conf) - (c.arch() == Architecture.CNN ? 4 : 3);
+    }
+
+    /** Index of the second level's latent layer q(z2|z1), or -1 with one level. */
+    public static int secondLatentLayer(MultiLayerConfiguration conf) {
+        int first = latentLayer(conf);
+        for (int i = first + 1; i < conf.getConfs().size(); i++) {
+            if (conf.getConf(i).getLayer() instanceof GaussianLatentLayer) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     public static MultiLayerNetwork build(VaeConfig c, long seed, DataType dataType) {

@@ -144,6 +144,8 @@ class BadInputTest {
         assertOneErrorLine(run("train", "--likelihood", "gaussian", "--variance", "big", "--data", data, "--model", model),
                 1, "--variance", "big");
         assertOneErrorLine(run("train", "--prior", "mog", "--components", "0", "--data", data, "--model", model), 1, "--components");
+        assertOneErrorLine(run("train", "--levels", "3", "--data", data, "--model", model), 1, "--levels", "3");
+        assertOneErrorLine(run("train", "--levels", "2", "--prior", "mog", "--data", data, "--model", model), 1, "--levels 2", "mog");
         assertFalse(Files.exists(dir.resolve("m.zip")));
     }
 }

@@ -129,6 +129,26 @@ class PriorAndLikelihoodTest {
     }
 
     @Test
+    void twoLevelElboTermsByHand() {
+        // Input after the logits: [pmu1 | plogSigma1 | z2 | mu2 | logSigma2 | z1 | mu1 | logSigma1], M = 1.
+        int d = 2;
+        double[] l = {0.4, -1.3};
+        double pMu1 = 0.3, pLs1 = -0.2, z2 = 0.9, mu2 = 0.5, ls2 = -0.6, z1 = -0.4, mu1 = -0.1, ls1 = 0.25;
+        double[][] row = {{l[0], l[1], pMu1, pLs1, z2, mu2, ls2, z1, mu1, ls1}};
+        double[][] x = {{1, 0}};
+        Map<String, INDArray> t = terms(lossLayer(new VaeConfig(d, 4, 1, 1e-3).withLevels(2)),
+                Nd4j.createFromArray(row), Nd4j.createFromArray(x));
+        double recon = softplus(l[0]) - l[0] + softplus(l[1]);
+        double level1 = logNormal(z1, mu1, ls1) - logNormal(z1, pMu1, pLs1);      // not a KL: Monte Carlo
+        double s2 = Math.exp(2 * ls2);
+        double klTop = 0.5 * (mu2 * mu2 + s2 - 1 - 2 * ls2);                      // closed form
+        assertEquals(recon, t.get(ElboOutputLayer.RECON).getDouble(0), 1e-12);
+        assertEquals(level1 + klTop, t.get(ElboOutputLayer.KL).getDouble(0), 1e-12);
+        double logWeight = -recon - level1 - (logNormal(z2, mu2, ls2) - logNormal(z2, 0, 0));
+        assertEquals(logWeight, t.get(ElboOutputLayer.LOG_WEIGHT).getDouble(0), 1e-12);
+    }
+
+    @Test
     void mixtureWithOneStandardComponentIsTheGaussianPrior() {
         int d = 2, m = 3;
         VaeConfig gauss = new VaeConfig(d, 4, m, 1e-3);
