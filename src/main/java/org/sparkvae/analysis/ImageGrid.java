@@ -49,6 +49,15 @@ public final class ImageGrid {
         return img;
     }
 
+    /** The grid as PNG bytes. */
+    public static byte[] pngBytes(INDArray images, int height, int width, int columns, int scale) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        if (!ImageIO.write(render(images, height, width, columns, scale), "png", bytes)) {
+            throw new IOException("no PNG writer available");
+        }
+        return bytes.toByteArray();
+    }
+
     public static void writePng(INDArray images, int height, int width, int columns, int scale, Path out) throws IOException {
         BufferedImage img = render(images, height, width, columns, scale);
         AtomicFiles.write(out, stream -> {

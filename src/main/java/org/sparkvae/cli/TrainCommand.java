@@ -69,6 +69,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "Spark: minibatches each worker fits between parameter averagings (default: ${DEFAULT-VALUE}).")
     int averagingFrequency;
 
+    @Option(names = "--no-test-eval", description = "Skip the test-set ELBO after each epoch (it is in the metrics and curves).")
+    boolean noTestEval;
+
     @Mixin
     DataOptions data = new DataOptions();
 
@@ -84,6 +87,9 @@ final class TrainCommand implements Callable<Integer> {
                     + ": already exists; pass --overwrite to replace it or choose another --model");
         }
         String metricsCsv = metricsPathFor(model);
+        org.sparkvae.train.MetricsFiles metricsFiles = new org.sparkvae.train.MetricsFiles(metricsCsv,
+                HadoopFiles.sibling(model, baseName(model) + ".metrics.parquet"),
+                HadoopFiles.sibling(model, baseName(model) + ".curves.png"), config.describe());
         Checkpoints checkpoints = new Checkpoints(checkpointDirFor(model));
 
         Vae vae;
@@ -120,17 +126,28 @@ final class TrainCommand implements Callable<Integer> {
                 known == null ? null : known.cliName(), files.dir(), md5, done, batchSize, seed, Provenance.versions(),
                 Instant.now().toString(), List.copyOf(history));
         Vae trained = vae;
+        // The test ELBO after every epoch (one JVM, seeded, so epochs are comparable); not in "seconds".
+        INDArray testX = noTestEval ? null : Features.of(files.read28x28(MnistFiles.Split.TEST), mode);
+        org.sparkvae.evaluate.ElboEvaluator testEvaluator = new org.sparkvae.evaluate.ElboEvaluator(1000, false);
         java.util.function.Consumer<EpochMetrics> onEpoch = (EpochMetrics m) -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("epoch", m.epoch());
             row.put("train_neg_elbo", m.trainNegElbo());
+            if (testX != null) {
+                org.sparkvae.evaluate.ElboReport t = testEvaluator.evaluate(trained, testX, seed, true);
+                row.put("test_neg_elbo", t.negElbo());
+                row.put("test_recon", t.recon());
+                row.put("test_kl", t.kl());
+            }
             row.put("seconds", m.seconds());
             row.put("samples_per_second", m.samplesPerSecond());
             history.add(row);
-            System.err.printf("epoch %d/%d: train -ELBO %.3f, %.1f s (%.0f samples/s)%n",
-                    m.epoch(), epochs, m.trainNegElbo(), m.seconds(), m.samplesPerSecond());
+            System.err.printf("epoch %d/%d: train -ELBO %.3f%s, %.1f s (%.0f samples/s)%n",
+                    m.epoch(), epochs, m.trainNegElbo(), row.containsKey("test_neg_elbo")
+                            ? String.format(java.util.Locale.ROOT, ", test -ELBO %.3f", (Double) row.get("test_neg_elbo")) : "",
+                    m.seconds(), m.samplesPerSecond());
             try {
-                HadoopFiles.writeString(metricsCsv, csv(history));
+                metricsFiles.write(history);
                 checkpoints.save(trained, infoAfter.apply(m.epoch()), m.epoch());
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -152,18 +169,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         ModelStore.save(vae, infoAfter.apply(epochs), model);
         System.out.println("saved " + model + " (info " + ModelStore.infoPathFor(model) + ", metrics " + metricsCsv
+                + " and .parquet, curves " + HadoopFiles.sibling(model, baseName(model) + ".curves.png")
                 + ", checkpoints " + checkpoints.dir() + ")");
         return 0;
-    }
-
-    private static String csv(List<Map<String, Object>> history) {
-        StringBuilder csv = new StringBuilder("epoch,train_neg_elbo,seconds,samples_per_second\n");
-        for (Map<String, Object> r : history) {
-            csv.append(String.format(java.util.Locale.ROOT, "%d,%.6f,%.3f,%.1f%n", ((Number) r.get("epoch")).intValue(),
-                    ((Number) r.get("train_neg_elbo")).doubleValue(), ((Number) r.get("seconds")).doubleValue(),
-                    ((Number) r.get("samples_per_second")).doubleValue()));
-        }
-        return csv.toString();
     }
 
     /** {@code dir/model.zip} -> {@code dir/model.ckpt/}. */

@@ -32,39 +32,9 @@ public final class SparkElboEvaluator {
         this.batchSize = batchSize;
     }
 
-    /** What executors need to rebuild the model (a class, not a record: Spark's Kryo 4 cannot serialise records). */
-    static final class ModelBroadcast implements Serializable {
-        String configJson;
-        float[] params;
-        String vaeConfigJson;
-
-        ModelBroadcast() { }
-
-        ModelBroadcast(Vae vae) {
-            MultiLayerNetwork net = vae.network();
-            this.configJson = net.getLayerWiseConfigurations().toJson();
-            this.params = net.params().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatVector();
-            try {
-                this.vaeConfigJson = org.sparkvae.model.ModelStore.json().writeValueAsString(vae.config());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        Vae vae() {
-            MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configJson));
-            net.init(Nd4j.create(params, new long[] {1, params.length}, 'c').castTo(net.getLayerWiseConfigurations().getDataType()), false);
-            try {
-                return new Vae(net, org.sparkvae.model.ModelStore.json().readValue(vaeConfigJson, VaeConfig.class));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-    }
-
     public ElboReport evaluate(JavaSparkContext sc, Vae vae, Dataset<Row> test, long seed, boolean sampling) {
         org.sparkvae.backend.ExecutorPreflight.requireSupportedGpus(sc);
-        Broadcast<ModelBroadcast> model = sc.broadcast(new ModelBroadcast(vae));
+        Broadcast<VaeBroadcast> model = sc.broadcast(new VaeBroadcast(vae));
         int bs = batchSize;
         ElboEvaluator.Sums total = test.select(MnistDataFrames.FEATURES).javaRDD()
                 .mapPartitionsWithIndex((part, rows) -> partitionSums(model.value(), rows, bs, seed * 7919 + part, sampling), false)
@@ -73,9 +43,9 @@ public final class SparkElboEvaluator {
         return total.report();
     }
 
-    private static Iterator<ElboEvaluator.Sums> partitionSums(ModelBroadcast b, Iterator<Row> rows, int batchSize,
+    private static Iterator<ElboEvaluator.Sums> partitionSums(VaeBroadcast b, Iterator<Row> rows, int batchSize,
                                                               long seed, boolean sampling) {
-        INDArray x = matrix(rows);
+        INDArray x = PartitionFeatures.matrix(rows);
         if (x == null) {
             return List.of(new ElboEvaluator.Sums(0, 0, 0)).iterator();
         }
@@ -89,10 +59,10 @@ public final class SparkElboEvaluator {
     public IwaeEvaluator.Sums evaluateIwae(JavaSparkContext sc, Vae vae, Dataset<Row> test, long seed, int k) {
         org.sparkvae.backend.ExecutorPreflight.requireSupportedGpus(sc);
         new IwaeEvaluator(k, false); // validates k on the driver
-        Broadcast<ModelBroadcast> model = sc.broadcast(new ModelBroadcast(vae));
+        Broadcast<VaeBroadcast> model = sc.broadcast(new VaeBroadcast(vae));
         IwaeEvaluator.Sums total = test.select(MnistDataFrames.FEATURES).javaRDD()
                 .mapPartitionsWithIndex((part, rows) -> {
-                    INDArray x = matrix(rows);
+                    INDArray x = PartitionFeatures.matrix(rows);
                     IwaeEvaluator.Sums s = x == null ? new IwaeEvaluator.Sums(0, 0)
                             : new IwaeEvaluator(k, false).sums(model.value().vae(), x, seed * 7919 + part);
                     return List.of(s).iterator();
@@ -100,20 +70,5 @@ public final class SparkElboEvaluator {
                 .fold(new IwaeEvaluator.Sums(0, 0), IwaeEvaluator.Sums::plus);
         model.destroy();
         return total;
-    }
-
-    /** A partition's feature rows as one [n, D] matrix, or null when it is empty. */
-    private static INDArray matrix(Iterator<Row> rows) {
-        List<float[]> xs = new ArrayList<>();
-        rows.forEachRemaining(r -> xs.add(MnistDataFrames.features(r, 0)));
-        if (xs.isEmpty()) {
-            return null;
-        }
-        int d = xs.get(0).length;
-        float[] flat = new float[xs.size() * d];
-        for (int i = 0; i < xs.size(); i++) {
-            System.arraycopy(xs.get(i), 0, flat, i * d, d);
-        }
-        return Nd4j.create(flat, new long[] {xs.size(), d}, 'c');
     }
 }

@@ -153,4 +153,20 @@ public final class HadoopFiles {
         }
         return names;
     }
+
+    /** Deletes a file or a whole directory tree (such as a Parquet table); no error when it is absent. */
+    public static void deleteRecursively(String path) throws IOException {
+        Path p = new Path(path);
+        FileSystem fs = fs(path);
+        if (fs.exists(p)) {
+            fs.delete(p, true);
+        }
+    }
+
+    /** Renames a file or directory on one file system (atomic on HDFS and local disks). */
+    public static void rename(String from, String to) throws IOException {
+        if (!fs(from).rename(new Path(from), new Path(to))) {
+            throw new IOException("could not rename " + from + " to " + to);
+        }
+    }
 }

@@ -9,6 +9,7 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +26,14 @@ class CliRoundTripTest {
         assertEquals(0, SparkVaeCli.execute("train", "--data", data, "--model", model.toString(), "--epochs", "2",
                 "--latent-dim", "4", "--batch-size", "100", "--no-progress"));
         assertTrue(Files.exists(dir.resolve("m.json")));
-        assertEquals(3, Files.readAllLines(dir.resolve("m.metrics.csv")).size(), "header + 2 epochs");
+        List<String> csv = Files.readAllLines(dir.resolve("m.metrics.csv"));
+        assertEquals(3, csv.size(), "header + 2 epochs");
+        assertEquals("epoch,train_neg_elbo,test_neg_elbo,test_recon,test_kl,seconds,samples_per_second", csv.get(0));
+        String[] epoch2 = csv.get(2).split(",");
+        assertEquals(Double.parseDouble(epoch2[2]), Double.parseDouble(epoch2[3]) + Double.parseDouble(epoch2[4]), 1e-4,
+                "test -ELBO = reconstruction + KL each epoch");
+        assertTrue(Files.size(dir.resolve("m.metrics.parquet")) > 0);
+        assertTrue(ImageIO.read(dir.resolve("m.curves.png").toFile()).getWidth() > 0);
         JsonNode info = new ObjectMapper().readTree(dir.resolve("m.json").toFile());
         assertEquals(4, info.get("config").get("latentDim").asInt());
         assertEquals("binary", info.get("dataMode").asText());

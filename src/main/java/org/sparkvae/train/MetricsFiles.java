@@ -1,0 +1,104 @@
+package org.sparkvae.train;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
+import org.sparkvae.analysis.TrainingCurvePlot;
+import org.sparkvae.io.HadoopFiles;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The per-epoch metrics of a training run, rewritten after every epoch beside the model:
+ * {@code NAME.metrics.csv}, {@code NAME.metrics.parquet} (one Parquet file: Spark, pandas and
+ * Zeppelin read it directly) and {@code NAME.curves.png}. Each is written to a temporary file and
+ * renamed into place, on any Hadoop path.
+ */
+public final class MetricsFiles {
+    /** Columns, in order; the test ones are absent (NaN in Parquet, empty in CSV) when not evaluated. */
+    public static final List<String> COLUMNS = List.of("epoch", "train_neg_elbo", "test_neg_elbo", "test_recon", "test_kl",
+            "seconds", "samples_per_second");
+    private static final MessageType SCHEMA = MessageTypeParser.parseMessageType("message epoch_metrics {"
+            + " required int32 epoch; required double train_neg_elbo; optional double test_neg_elbo;"
+            + " optional double test_recon; optional double test_kl; required double seconds;"
+            + " required double samples_per_second; }");
+
+    private final String csv;
+    private final String parquet;
+    private final String png;
+    private final String modelDescription;
+
+    public MetricsFiles(String csv, String parquet, String png, String modelDescription) {
+        this.csv = csv;
+        this.parquet = parquet;
+        this.png = png;
+        this.modelDescription = modelDescription;
+    }
+
+    public void write(List<Map<String, Object>> history) throws IOException {
+        HadoopFiles.writeString(csv, csv(history));
+        Path work = Files.createTempDirectory("spark-vae-metrics-");
+        try {
+            Path localParquet = work.resolve("metrics.parquet");
+            writeParquet(history, localParquet);
+            HadoopFiles.publish(localParquet, parquet);
+            Path localPng = work.resolve("curves.png");
+            TrainingCurvePlot.writePng(history, modelDescription, localPng);
+            HadoopFiles.publish(localPng, png);
+        } finally {
+            org.apache.commons.io.FileUtils.deleteQuietly(work.toFile());
+        }
+    }
+
+    static String csv(List<Map<String, Object>> history) {
+        StringBuilder out = new StringBuilder(String.join(",", COLUMNS)).append('\n');
+        for (Map<String, Object> r : history) {
+            for (int i = 0; i < COLUMNS.size(); i++) {
+                Object v = r.get(COLUMNS.get(i));
+                if (i > 0) {
+                    out.append(',');
+                }
+                if (v instanceof Integer || v instanceof Long) {
+                    out.append(v);
+                } else if (v instanceof Number n) {
+                    out.append(String.format(Locale.ROOT, "%.6f", n.doubleValue()));
+                }
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private static void writeParquet(List<Map<String, Object>> history, Path file) throws IOException {
+        SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
+        Configuration conf = new Configuration();
+        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new org.apache.hadoop.fs.Path(file.toUri()))
+                .withConf(conf).withType(SCHEMA).withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
+            for (Map<String, Object> r : history) {
+                Group g = groups.newGroup();
+                g.add("epoch", ((Number) r.get("epoch")).intValue());
+                g.add("train_neg_elbo", ((Number) r.get("train_neg_elbo")).doubleValue());
+                for (String optional : List.of("test_neg_elbo", "test_recon", "test_kl")) {
+                    if (r.get(optional) instanceof Number n) {
+                        g.add(optional, n.doubleValue());
+                    }
+                }
+                g.add("seconds", ((Number) r.get("seconds")).doubleValue());
+                g.add("samples_per_second", ((Number) r.get("samples_per_second")).doubleValue());
+                writer.write(g);
+            }
+        }
+        // Hadoop's local file system leaves a .crc beside the file; it is not part of the output.
+        Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc"));
+    }
+}
