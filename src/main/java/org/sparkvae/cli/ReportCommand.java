@@ -117,7 +117,7 @@ final class ReportCommand implements Callable<Integer> {
 
             String projectionDir = HadoopFiles.child(out, "projection");
             try (SparkSession session = spark.session("spark-vae report")) {
-                ProjectCommand.Summary s = ProjectCommand.run(session, loaded, test, mode, seed, projectionDir, !noProgress, spark);
+                org.sparkvae.analysis.ProjectionJob.Summary s = ProjectCommand.run(session, loaded, test, mode, seed, projectionDir, !noProgress, spark);
                 Path scatter = HadoopFiles.isLocal(projectionDir)
                         ? HadoopFiles.localPath(HadoopFiles.child(projectionDir, "latent-pca.png"))
                         : HadoopFiles.fetch(HadoopFiles.child(projectionDir, "latent-pca.png"));

@@ -1,0 +1,63 @@
+package org.sparkvae.analysis;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.sparkvae.io.HadoopFiles;
+import org.sparkvae.model.ModelStore;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code project} job after Spark is up: {@link LatentProjection} on the test frame, then
+ * {@code out/latents.parquet} (written under a hidden name and renamed), {@code out/latent-pca.png}
+ * and {@code out/projection.json} with the explained variance, timing and provenance.
+ */
+public final class ProjectionJob {
+    private ProjectionJob() { }
+
+    /** What a projection produced. */
+    public record Summary(long n, int latentDim, double[] explained, double seconds) { }
+
+    public static Summary run(SparkSession session, ModelStore.Loaded loaded, Dataset<Row> test, long seed, String out)
+            throws Exception {
+        long started = System.nanoTime();
+        String parquet = HadoopFiles.child(out, "latents.parquet");
+        HadoopFiles.mkdirs(out);
+        LatentProjection.Result r = LatentProjection.project(session, loaded.vae(), test, seed);
+        // Written under a hidden name, then renamed: a reader never sees a half-written table.
+        String tmp = HadoopFiles.child(out, ".latents.parquet.tmp-" + System.nanoTime());
+        r.latents().write().parquet(tmp);
+        HadoopFiles.deleteRecursively(parquet);
+        HadoopFiles.rename(tmp, parquet);
+        List<Row> points = session.read().parquet(parquet).select("pc1", "pc2", "label").collectAsList();
+        double[] x = points.stream().mapToDouble(p -> p.getDouble(0)).toArray();
+        double[] y = points.stream().mapToDouble(p -> p.getDouble(1)).toArray();
+        int[] labels = points.stream().mapToInt(p -> p.getInt(2)).toArray();
+        Path work = Files.createTempDirectory("spark-vae-project-");
+        try {
+            Path png = work.resolve("latent-pca.png");
+            LatentScatterPlot.writePng(x, y, labels, r.explainedVariance(), loaded.vae().config().describe(), png);
+            HadoopFiles.publish(png, HadoopFiles.child(out, "latent-pca.png"));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("n", points.size());
+            json.put("latent_dim", loaded.vae().config().latentDim());
+            json.put("pca", r.explainedVariance() != null);
+            json.put("explained_variance", r.explainedVariance());
+            json.put("seed", seed);
+            json.put("seconds", seconds);
+            json.put("model_config", loaded.info().config());
+            json.put("versions", loaded.info().versions());
+            HadoopFiles.writeString(HadoopFiles.child(out, "projection.json"),
+                    ModelStore.json().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+            return new Summary(points.size(), loaded.vae().config().latentDim(), r.explainedVariance(), seconds);
+        } finally {
+            org.apache.commons.io.FileUtils.deleteQuietly(work.toFile());
+        }
+    }
+}
