@@ -1,5 +1,6 @@
 package org.sparkvae.cli;
 
+import org.sparkvae.io.Provenance;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkvae.data.DataMode;
 import org.sparkvae.data.LabelledImages;

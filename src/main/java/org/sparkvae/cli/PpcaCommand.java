@@ -1,5 +1,6 @@
 package org.sparkvae.cli;
 
+import org.sparkvae.io.Provenance;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvae.data.DataMode;

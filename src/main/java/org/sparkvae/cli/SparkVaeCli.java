@@ -1,5 +1,6 @@
 package org.sparkvae.cli;
 
+import org.sparkvae.io.Provenance;
 import org.sparkvae.backend.CudaPreflight;
 import org.sparkvae.backend.NvidiaSmi;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import java.io.PrintWriter;
 @Command(name = "spark-vae", mixinStandardHelpOptions = true, versionProvider = SparkVaeCli.Version.class,
         description = "Variational autoencoders on MNIST with Deeplearning4j (and Apache Spark).",
         subcommands = {FetchDataCommand.class, TrainCommand.class, EvaluateCommand.class, SampleCommand.class,
-                PpcaCommand.class, ProjectCommand.class, ReportCommand.class, GpuCheckCommand.class})
+                PpcaCommand.class, ProjectCommand.class, ReportCommand.class, SweepCommand.class, GpuCheckCommand.class})
 public final class SparkVaeCli implements Runnable {
     /** Exit status of a run that failed on bad input or a failed job. */
     public static final int EXIT_FAILURE = 1;

@@ -1,4 +1,4 @@
-package org.sparkvae.cli;
+package org.sparkvae.io;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Properties;
 
 /** Versions of the software that produced a model or a result. */
-final class Provenance {
+public final class Provenance {
     private Provenance() { }
 
-    static Map<String, String> versions() {
+    public static Map<String, String> versions() {
         Properties p = new Properties();
         try (InputStream in = Provenance.class.getResourceAsStream("/spark-vae-build.properties")) {
             if (in != null) {

@@ -1,0 +1,55 @@
+package org.sparkvae.analysis;
+
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A sweep's leaderboard: test -ELBO against latent dimension M, one line per prior (and likelihood/arch when varied). */
+public final class LeaderboardPlot {
+    private LeaderboardPlot() { }
+
+    /** @param rows sweep results with latentDim, prior, likelihood, arch and test_neg_elbo (mean over seeds per point) */
+    public static XYChart chart(List<Map<String, Object>> rows) {
+        boolean manyLikelihoods = rows.stream().map(r -> r.get("likelihood")).distinct().count() > 1;
+        boolean manyArchs = rows.stream().map(r -> r.get("arch")).distinct().count() > 1;
+        Map<String, TreeMap<Integer, double[]>> series = new TreeMap<>();
+        for (Map<String, Object> r : rows) {
+            String name = r.get("prior") + (manyLikelihoods ? " / " + r.get("likelihood") : "") + (manyArchs ? " / " + r.get("arch") : "");
+            int m = ((Number) r.get("latentDim")).intValue();
+            double[] sumCount = series.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(m, k -> new double[2]);
+            sumCount[0] += ((Number) r.get("test_neg_elbo")).doubleValue();
+            sumCount[1] += 1;
+        }
+        XYChart chart = new XYChartBuilder().width(900).height(560).title("Sweep leaderboard: test -ELBO by latent dimension")
+                .xAxisTitle("latent dimension M").yAxisTitle("test -ELBO (nats per image, lower is better)").build();
+        Charts.style(chart);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        int colour = 0;
+        for (Map.Entry<String, TreeMap<Integer, double[]>> e : series.entrySet()) {
+            double[] x = e.getValue().keySet().stream().mapToDouble(Integer::doubleValue).toArray();
+            double[] y = e.getValue().values().stream().mapToDouble(v -> v[0] / v[1]).toArray();
+            XYSeries s = chart.addSeries(e.getKey(), x, y);
+            s.setMarker(SeriesMarkers.CIRCLE);
+            java.awt.Color c = Charts.CLASS_COLOURS[colour++ % Charts.CLASS_COLOURS.length];
+            s.setLineColor(c);
+            s.setMarkerColor(c);
+        }
+        return chart;
+    }
+
+    public static void writePng(List<Map<String, Object>> rows, Path out) throws IOException {
+        Charts.writePng(chart(rows), out);
+    }
+
+    public static byte[] pngBytes(List<Map<String, Object>> rows) throws IOException {
+        return org.knowm.xchart.BitmapEncoder.getBitmapBytes(chart(rows), org.knowm.xchart.BitmapEncoder.BitmapFormat.PNG);
+    }
+}

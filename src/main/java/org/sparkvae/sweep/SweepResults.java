@@ -1,0 +1,115 @@
+package org.sparkvae.sweep;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import org.sparkvae.io.HadoopFiles;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A sweep's results under its output directory (any Hadoop path):
+ * <ul>
+ *   <li>{@code results/KEY.json}: one per finished configuration, written atomically when it
+ *   finishes (by the Spark task that trained it) — the record of truth; a rerun skips these keys;</li>
+ *   <li>{@code failures/KEY.json}: the last failure of a configuration (retried by a rerun);</li>
+ *   <li>{@code attempts/KEY-*}: one empty marker per training start, so "trained exactly once" can be checked;</li>
+ *   <li>{@code results.csv} and {@code results.parquet}: the table of every finished configuration,
+ *   rebuilt from the JSONs and renamed into place after every sweep.</li>
+ * </ul>
+ */
+public final class SweepResults {
+    public static final List<String> COLUMNS = List.of("key", "latentDim", "prior", "components", "likelihood", "variance",
+            "arch", "levels", "seed", "epochs", "batchSize", "learningRate", "dataset", "trainImages",
+            "test_neg_elbo", "test_recon", "test_kl", "test_nll_iwae", "iwae_k", "seconds", "mode", "model", "finished_at");
+
+    private final String dir;
+
+    public SweepResults(String dir) {
+        this.dir = dir;
+    }
+
+    public String dir() {
+        return dir;
+    }
+
+    String resultPath(String key) {
+        return HadoopFiles.child(HadoopFiles.child(dir, "results"), key + ".json");
+    }
+
+    String failurePath(String key) {
+        return HadoopFiles.child(HadoopFiles.child(dir, "failures"), key + ".json");
+    }
+
+    String modelPath(String key) {
+        return HadoopFiles.child(HadoopFiles.child(dir, "models"), key + ".zip");
+    }
+
+    /** Keys of the configurations that finished (in this or an earlier run). */
+    public Set<String> finished() throws IOException {
+        Set<String> keys = new TreeSet<>();
+        for (String name : HadoopFiles.list(HadoopFiles.child(dir, "results"))) {
+            if (name.endsWith(".json") && !name.startsWith(".")) {
+                keys.add(name.substring(0, name.length() - 5));
+            }
+        }
+        return keys;
+    }
+
+    /** Training starts recorded for a key. */
+    public int attempts(String key) throws IOException {
+        return (int) HadoopFiles.list(HadoopFiles.child(dir, "attempts")).stream().filter(n -> n.startsWith(key + "-")).count();
+    }
+
+    void recordAttempt(String key) throws IOException {
+        HadoopFiles.writeString(HadoopFiles.child(HadoopFiles.child(dir, "attempts"),
+                key + "-" + System.currentTimeMillis() + "-" + java.util.UUID.randomUUID()), "");
+    }
+
+    void recordResult(String key, Map<String, Object> row) throws IOException {
+        HadoopFiles.writeString(resultPath(key), SweepGrid.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(row));
+        HadoopFiles.deleteRecursively(failurePath(key));
+    }
+
+    void recordFailure(String key, Map<String, Object> row) throws IOException {
+        HadoopFiles.writeString(failurePath(key), SweepGrid.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(row));
+    }
+
+    /** Every finished row, ordered by key. */
+    public List<Map<String, Object>> rows() throws IOException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (String key : finished()) {
+            String path = resultPath(key);
+            java.nio.file.Path local = HadoopFiles.isLocal(path) ? HadoopFiles.localPath(path) : HadoopFiles.fetch(path);
+            rows.add(SweepGrid.JSON.readValue(new String(java.nio.file.Files.readAllBytes(local), StandardCharsets.UTF_8),
+                    new TypeReference<LinkedHashMap<String, Object>>() { }));
+        }
+        return rows;
+    }
+
+    static String csv(List<Map<String, Object>> rows) {
+        StringBuilder out = new StringBuilder(String.join(",", COLUMNS)).append('\n');
+        for (Map<String, Object> r : rows) {
+            for (int i = 0; i < COLUMNS.size(); i++) {
+                Object v = r.get(COLUMNS.get(i));
+                if (i > 0) {
+                    out.append(',');
+                }
+                if (v instanceof Double d) {
+                    out.append(String.format(Locale.ROOT, "%.6f", d));
+                } else if (v != null) {
+                    String s = String.valueOf(v);
+                    out.append(s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s);
+                }
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+}

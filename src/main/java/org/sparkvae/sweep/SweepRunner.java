@@ -1,0 +1,142 @@
+package org.sparkvae.sweep;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.sparkvae.analysis.LeaderboardPlot;
+import org.sparkvae.analysis.RunReport;
+import org.sparkvae.data.MnistDataFrames;
+import org.sparkvae.io.HadoopFiles;
+import org.sparkvae.train.SparkTrainer;
+import org.sparkvae.train.SparkTrainingOptions;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Runs the configurations of a sweep that have not finished yet, in one of two modes:
+ * <ul>
+ *   <li>{@code configs}: one configuration per Spark task, trained on one executor core — many small
+ *   models at once across the cluster (the best use of it for a model this small);</li>
+ *   <li>{@code data}: configurations one after another, each trained with parameter averaging over
+ *   all executors.</li>
+ * </ul>
+ * Each finished configuration is recorded by itself as it finishes ({@link SweepResults}); then the
+ * results table (CSV + Parquet), the leaderboard PNG and the sweep report are rebuilt.
+ */
+public final class SweepRunner {
+    /** What a run did. */
+    public record Summary(int total, int skipped, int trained, List<String> failures, double seconds) { }
+
+    public enum Parallelism { CONFIGS, DATA }
+
+    private final Parallelism parallelism;
+    private final int averagingFrequency;
+
+    public SweepRunner(Parallelism parallelism, int averagingFrequency) {
+        this.parallelism = parallelism;
+        this.averagingFrequency = averagingFrequency;
+    }
+
+    /**
+     * @param dataDirs where each dataset's IDX files are (readable by the executors too)
+     */
+    public Summary run(SparkSession spark, List<SweepConfig> grid, Function<String, String> dataDirs, String outDir,
+                       java.util.function.Consumer<String> log) throws Exception {
+        long started = System.nanoTime();
+        SweepResults results = new SweepResults(outDir);
+        for (String sub : List.of("results", "failures", "attempts", "models")) {
+            HadoopFiles.mkdirs(HadoopFiles.child(outDir, sub));
+        }
+        Set<String> done = results.finished();
+        List<SweepConfig> todo = new ArrayList<>();
+        for (SweepConfig c : grid) {
+            if (!done.contains(c.key())) {
+                todo.add(c);
+            }
+        }
+        int skipped = grid.size() - todo.size();
+        log.accept("sweep: " + grid.size() + " configs; skipped " + skipped + " finished configs; training " + todo.size()
+                + " in " + parallelism.name().toLowerCase(java.util.Locale.ROOT) + " mode");
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<String> statuses = new ArrayList<>();
+        if (!todo.isEmpty() && parallelism == Parallelism.CONFIGS) {
+            List<String[]> jobs = new ArrayList<>();
+            for (SweepConfig c : todo) {
+                jobs.add(new String[] {SweepGrid.JSON.writeValueAsString(c), dataDirs.apply(c.dataset)});
+            }
+            statuses.addAll(sc.parallelize(jobs, jobs.size()).map(j -> {
+                SweepConfig c = SweepGrid.JSON.readValue(j[0], SweepConfig.class);
+                return ConfigRun.runSafely(c, j[1], outDir, "configs", ConfigRun.singleJvm(c));
+            }).collect());
+        } else {
+            for (SweepConfig c : todo) {
+                log.accept("training " + c.describe() + " (" + c.key() + ") with parameter averaging");
+                ConfigRun.TrainStep averaged = (vae, train, mode) -> {
+                    int workers = sc.defaultParallelism();
+                    Dataset<Row> frame = MnistDataFrames.fromImages(spark, train, mode, workers);
+                    return new SparkTrainer(new SparkTrainingOptions(c.epochs, c.batchSize, averagingFrequency, workers, c.seed))
+                            .quiet().train(sc, vae, frame, m -> { });
+                };
+                String status = ConfigRun.runSafely(c, dataDirs.apply(c.dataset), outDir, "data", averaged);
+                log.accept(status);
+                statuses.add(status);
+            }
+        }
+        List<String> failures = statuses.stream().filter(s -> s.startsWith("failed")).toList();
+        writeTableAndReport(spark, results);
+        return new Summary(grid.size(), skipped, todo.size() - failures.size(), failures, (System.nanoTime() - started) / 1e9);
+    }
+
+    /** results.csv, results.parquet, leaderboard.png and sweep-report.html, each replaced atomically. */
+    static void writeTableAndReport(SparkSession spark, SweepResults results) throws IOException {
+        List<Map<String, Object>> rows = results.rows();
+        String dir = results.dir();
+        HadoopFiles.writeString(HadoopFiles.child(dir, "results.csv"), SweepResults.csv(rows));
+        if (rows.isEmpty()) {
+            return;
+        }
+        Dataset<Row> table = spark.read().schema(
+                        org.apache.spark.sql.types.StructType.fromDDL("key STRING, latentDim INT, prior STRING, components INT, "
+                                + "likelihood STRING, variance STRING, arch STRING, levels INT, seed BIGINT, epochs INT, batchSize INT, "
+                                + "learningRate DOUBLE, dataset STRING, trainImages INT, test_neg_elbo DOUBLE, test_recon DOUBLE, "
+                                + "test_kl DOUBLE, test_nll_iwae DOUBLE, iwae_k INT, seconds DOUBLE, mode STRING, model STRING, finished_at STRING"))
+                .json(spark.createDataset(rows.stream().map(r -> {
+                    try {
+                        return SweepGrid.JSON.writeValueAsString(r);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).toList(), org.apache.spark.sql.Encoders.STRING()));
+        String parquet = HadoopFiles.child(dir, "results.parquet");
+        String tmp = HadoopFiles.child(dir, ".results.parquet.tmp-" + System.nanoTime());
+        table.coalesce(1).write().parquet(tmp);
+        HadoopFiles.deleteRecursively(parquet);
+        HadoopFiles.rename(tmp, parquet);
+
+        Path work = Files.createTempDirectory("spark-vae-sweep-");
+        try {
+            byte[] png = LeaderboardPlot.pngBytes(rows);
+            Path local = work.resolve("leaderboard.png");
+            Files.write(local, png);
+            HadoopFiles.publish(local, HadoopFiles.child(dir, "leaderboard.png"));
+            RunReport report = new RunReport("spark-vae sweep: " + HadoopFiles.fileName(dir))
+                    .fact("results", rows.size() + " finished configurations in " + dir)
+                    .figure("Leaderboard", "Test -ELBO (one z per test image, 10,000 images) against M; mean over seeds.", png)
+                    .table("Results (nats per test image)", List.of("latentDim", "prior", "likelihood", "arch", "seed", "epochs",
+                            "test_neg_elbo", "test_recon", "test_kl", "test_nll_iwae", "seconds", "mode", "key"), rows);
+            Path page = work.resolve("sweep-report.html");
+            Files.write(page, report.bytes());
+            HadoopFiles.publish(page, HadoopFiles.child(dir, "sweep-report.html"));
+        } finally {
+            org.apache.commons.io.FileUtils.deleteQuietly(work.toFile());
+        }
+    }
+}
