@@ -36,6 +36,13 @@ class ZeppelinNotesIT {
             launch(runs.resolve(prior + ".log"), "train", "--data", data, "--model", runs.resolve(prior + ".zip").toString(),
                     "--prior", prior, "--latent-dim", "4", "--epochs", "2", "--no-progress");
         }
+        // A small sweep (configs mode) for the sweep note.
+        Path grid = Files.writeString(runs.resolve("grid.yaml"), "latent_dims: [2, 4]\npriors: [gaussian, mog]\nepochs: 1\n"
+                + "train_images: 2000\niwae_k: 10\niwae_images: 200\n");
+        Path dataRoot = Files.createDirectories(runs.resolve("data"));
+        Files.createSymbolicLink(dataRoot.resolve("mnist"), RealData.mnist());
+        launch(runs.resolve("sweep.log"), "sweep", "--grid", grid.toString(), "--out", runs.resolve("sweep").toString(),
+                "--master", "local[2]", "--data-root", dataRoot.toString());
         launch(runs.resolve("project.log"), "project", "--model", runs.resolve("mog.zip").toString(), "--data", data,
                 "--out", runs.resolve("projection").toString(), "--master", "local[2]", "--no-progress");
     }
@@ -108,8 +115,15 @@ class ZeppelinNotesIT {
     }
 
     @Test
+    void sweepResults() throws Exception {
+        String results = runNote("sweep-results.zpln", "sweepDir=" + runs.resolve("sweep"));
+        assertEveryParagraphRan("sweep-results.zpln", results);
+        assertTrue(results.contains("(sql, 4 rows"), "2 M x 2 priors: " + results);
+    }
+
+    @Test
     void notesAreZeppelinNotesWithSavedCharts() throws Exception {
-        for (String note : List.of("training-curves.zpln", "latent-pca.zpln", "prior-comparison.zpln")) {
+        for (String note : List.of("training-curves.zpln", "latent-pca.zpln", "prior-comparison.zpln", "sweep-results.zpln")) {
             JsonNode n = read(note);
             assertTrue(n.get("name").asText().startsWith("spark-vae/"), note);
             assertEquals("spark", n.get("defaultInterpreterGroup").asText());
