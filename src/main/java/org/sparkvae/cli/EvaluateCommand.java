@@ -81,13 +81,15 @@ final class EvaluateCommand implements Callable<Integer> {
             try (org.apache.spark.sql.SparkSession session = spark.session("spark-vae evaluate")) {
                 org.apache.spark.api.java.JavaSparkContext sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(session.sparkContext());
                 org.sparkvae.evaluate.SparkElboEvaluator distributed = new org.sparkvae.evaluate.SparkElboEvaluator(batchSize);
-                r = distributed.evaluate(sc, loaded.vae(), spark.frame(session, test, "test", mode, sc.defaultParallelism()),
-                        seed, !noSampling);
-                if (iwae != null) {
-                    iw = distributed.evaluateIwae(sc, loaded.vae(), iwaeTest == test
-                            ? spark.frame(session, test, "test", mode, sc.defaultParallelism())
-                            : org.sparkvae.data.MnistDataFrames.fromImages(session, iwaeTest, mode, sc.defaultParallelism()),
-                            seed, iwae);
+                try (SparkProgress bar = new SparkProgress(session.sparkContext(), iwae == null ? "evaluate" : "evaluate + IWAE", !noProgress)) {
+                    r = distributed.evaluate(sc, loaded.vae(), spark.frame(session, test, "test", mode, sc.defaultParallelism()),
+                            seed, !noSampling);
+                    if (iwae != null) {
+                        iw = distributed.evaluateIwae(sc, loaded.vae(), iwaeTest == test
+                                ? spark.frame(session, test, "test", mode, sc.defaultParallelism())
+                                : org.sparkvae.data.MnistDataFrames.fromImages(session, iwaeTest, mode, sc.defaultParallelism()),
+                                seed, iwae);
+                    }
                 }
             }
         } else {

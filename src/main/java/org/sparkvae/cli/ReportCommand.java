@@ -48,6 +48,10 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an earlier report in DIR.")
     boolean overwrite;
 
+    @Option(names = "--sweep", paramLabel = "DIR",
+            description = "Add a sweep section: the leaderboard and results table of the sweep in DIR (its --out).")
+    String sweep;
+
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
 
@@ -123,6 +127,16 @@ final class ReportCommand implements Callable<Integer> {
                         : HadoopFiles.fetch(HadoopFiles.child(projectionDir, "latent-pca.png"));
                 report.figure("Aggregate posterior", String.format(Locale.ROOT, "One z ~ q(z|x) per test image (%d), coloured by class%s.",
                         s.n(), s.explained() == null ? "" : "; first two principal components (Spark MLlib PCA)"), Files.readAllBytes(scatter));
+            }
+            if (sweep != null) {
+                List<Map<String, Object>> rows = new org.sparkvae.sweep.SweepResults(sweep).rows();
+                if (rows.isEmpty()) {
+                    throw new IllegalArgumentException("--sweep " + sweep + ": no finished configurations there");
+                }
+                report.figure("Sweep: leaderboard", "Test -ELBO against the latent dimension M, one line per prior (mean over seeds); "
+                        + rows.size() + " finished configurations in " + sweep + ".", org.sparkvae.analysis.LeaderboardPlot.pngBytes(rows));
+                report.table("Sweep: results (nats per test image)", List.of("latentDim", "prior", "likelihood", "arch", "seed",
+                        "epochs", "test_neg_elbo", "test_kl", "test_nll_iwae", "seconds", "mode"), rows);
             }
             Path page = work.resolve("report.html");
             Files.write(page, report.bytes());

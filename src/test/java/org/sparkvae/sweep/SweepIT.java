@@ -96,6 +96,17 @@ class SweepIT {
             assertTrue(Files.exists(Path.of(f[SweepResults.COLUMNS.indexOf("model")])), "model saved: " + line);
         }
 
+        // The run report's sweep section.
+        Path reportLog = dir.resolve("report.log");
+        ProcessBuilder rb = new ProcessBuilder(Path.of("submit", "spark-vae").toAbsolutePath().toString(), "report",
+                "--model", Path.of(csv.get(1).split(",")[SweepResults.COLUMNS.indexOf("model")]).toString(),
+                "--data", RealData.mnist().toString(), "--out", dir.resolve("report").toString(), "--master", "local[2]",
+                "--sweep", out.toString(), "--no-progress").redirectErrorStream(true).redirectOutput(reportLog.toFile());
+        rb.environment().put("SPARK_VAE_NO_BUILD", "1");
+        finish(rb.start(), reportLog, 0);
+        String page = Files.readString(dir.resolve("report").resolve("report.html"));
+        assertTrue(page.contains("Sweep: leaderboard") && page.contains("Sweep: results"), "sweep section in the run report");
+
         String third = finish(start(dir.resolve("third.log"), args), dir.resolve("third.log"), 0);
         assertTrue(third.contains("skipped 6 finished configs; training 0") && third.contains("0 trained, 6 skipped"), third);
 
