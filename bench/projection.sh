@@ -12,7 +12,7 @@ if [ -z "$model" ]; then
   "$here/submit/spark-vae" train --data "$here/data/mnist" --epochs 1 --no-test-eval --model "$model" --no-progress >/dev/null 2>&1
 fi
 source "$here/submit/env.sh"
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "machine: $(nproc --all) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 # shellcheck disable=SC2086
 java -Xmx3g $module_flags -cp "$build_dir/classes:$(cat "$build_dir/classpath.txt")" org.sparkvae.bench.ProjectionBenchmark \
   "$model" "$here/data/mnist" "${2:-local[2]}" "${3:-3}" 2>&1 | grep -E '^(cores|Spark start|run [0-9])'

@@ -55,6 +55,11 @@ final class SweepCommand implements Callable<Integer> {
         if (averagingFrequency <= 0) {
             throw new IllegalArgumentException("--averaging-frequency must be positive, got " + averagingFrequency);
         }
+        // Executors run in their own working directories (a Worker's work/app-*/N): a relative local
+        // path would land there, so local paths are made absolute on the driver.
+        if (HadoopFiles.isLocal(out)) {
+            out = HadoopFiles.localPath(out).toAbsolutePath().toString();
+        }
         List<SweepConfig> configs;
         Path gridFile = HadoopFiles.isLocal(grid) ? HadoopFiles.localPath(grid) : HadoopFiles.fetch(grid);
         if (!Files.isRegularFile(gridFile)) {
