@@ -72,10 +72,22 @@ public final class SweepRunner {
             for (SweepConfig c : todo) {
                 jobs.add(new String[] {SweepGrid.JSON.writeValueAsString(c), dataDirs.apply(c.dataset)});
             }
-            statuses.addAll(sc.parallelize(jobs, jobs.size()).map(j -> {
-                SweepConfig c = SweepGrid.JSON.readValue(j[0], SweepConfig.class);
-                return ConfigRun.runSafely(c, j[1], outDir, "configs", ConfigRun.singleJvm(c));
-            }).collect());
+            // The CSV table follows the sweep as it goes: rebuilt (atomically) whenever a task ends.
+            org.apache.spark.scheduler.SparkListener tableUpdater = new org.apache.spark.scheduler.SparkListener() {
+                @Override
+                public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd taskEnd) {
+                    updateCsv(results);
+                }
+            };
+            spark.sparkContext().addSparkListener(tableUpdater);
+            try {
+                statuses.addAll(sc.parallelize(jobs, jobs.size()).map(j -> {
+                    SweepConfig c = SweepGrid.JSON.readValue(j[0], SweepConfig.class);
+                    return ConfigRun.runSafely(c, j[1], outDir, "configs", ConfigRun.singleJvm(c));
+                }).collect());
+            } finally {
+                spark.sparkContext().removeSparkListener(tableUpdater);
+            }
         } else {
             for (SweepConfig c : todo) {
                 log.accept("training " + c.describe() + " (" + c.key() + ") with parameter averaging");
@@ -88,11 +100,21 @@ public final class SweepRunner {
                 String status = ConfigRun.runSafely(c, dataDirs.apply(c.dataset), outDir, "data", averaged);
                 log.accept(status);
                 statuses.add(status);
+                updateCsv(results);
             }
         }
         List<String> failures = statuses.stream().filter(s -> s.startsWith("failed")).toList();
         writeTableAndReport(spark, results);
         return new Summary(grid.size(), skipped, todo.size() - failures.size(), failures, (System.nanoTime() - started) / 1e9);
+    }
+
+    /** Rewrites results.csv (atomically) with every configuration finished so far; a failure here only logs. */
+    static synchronized void updateCsv(SweepResults results) {
+        try {
+            HadoopFiles.writeString(HadoopFiles.child(results.dir(), "results.csv"), SweepResults.csv(results.rows()));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("sweep: could not update results.csv yet: " + e.getMessage());
+        }
     }
 
     /** results.csv, results.parquet, leaderboard.png and sweep-report.html, each replaced atomically. */
