@@ -7,7 +7,6 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,10 +42,6 @@ public final class LeaderboardPlot {
             s.setMarkerColor(c);
         }
         return chart;
-    }
-
-    public static void writePng(List<Map<String, Object>> rows, Path out) throws IOException {
-        Charts.writePng(chart(rows), out);
     }
 
     public static byte[] pngBytes(List<Map<String, Object>> rows) throws IOException {

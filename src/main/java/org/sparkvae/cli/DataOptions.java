@@ -26,11 +26,15 @@ final class DataOptions {
         if (dir != null) {
             return new MnistFiles(dir);
         }
-        Path def = Path.of(DEFAULT_DIR);
-        MnistFiles files = new MnistFiles(def.toString());
-        if (!Files.isDirectory(def) || !files.isComplete()) {
-            System.err.println("No data in " + DEFAULT_DIR + ": fetching MNIST (" + Dataset.MNIST.source() + ")");
-            new DatasetFetcher(def).fetch(Dataset.MNIST);
+        return fetchIfMissing(Path.of(DEFAULT_DIR), Dataset.MNIST);
+    }
+
+    /** The IDX files in {@code dir}, fetching {@code dataset} there first when it does not hold all four. */
+    static MnistFiles fetchIfMissing(Path dir, Dataset dataset) throws IOException {
+        MnistFiles files = new MnistFiles(dir.toString());
+        if (!Files.isDirectory(dir) || !files.isComplete()) {
+            System.err.println("No data in " + dir + ": fetching " + dataset.name() + " (" + dataset.source() + ")");
+            new DatasetFetcher(dir).fetch(dataset);
         }
         return files;
     }

@@ -82,11 +82,11 @@ final class EvaluateCommand implements Callable<Integer> {
                 org.apache.spark.api.java.JavaSparkContext sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(session.sparkContext());
                 org.sparkvae.evaluate.SparkElboEvaluator distributed = new org.sparkvae.evaluate.SparkElboEvaluator(batchSize);
                 try (SparkProgress bar = new SparkProgress(session.sparkContext(), iwae == null ? "evaluate" : "evaluate + IWAE", !noProgress)) {
-                    r = distributed.evaluate(sc, loaded.vae(), spark.frame(session, test, "test", mode, sc.defaultParallelism()),
-                            seed, !noSampling);
+                    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame =
+                            spark.frame(session, test, "test", mode, sc.defaultParallelism());
+                    r = distributed.evaluate(sc, loaded.vae(), frame, seed, !noSampling);
                     if (iwae != null) {
-                        iw = distributed.evaluateIwae(sc, loaded.vae(), iwaeTest == test
-                                ? spark.frame(session, test, "test", mode, sc.defaultParallelism())
+                        iw = distributed.evaluateIwae(sc, loaded.vae(), iwaeTest == test ? frame
                                 : org.sparkvae.data.MnistDataFrames.fromImages(session, iwaeTest, mode, sc.defaultParallelism()),
                                 seed, iwae);
                     }
@@ -96,7 +96,9 @@ final class EvaluateCommand implements Callable<Integer> {
             INDArray x = Features.of(test, mode);
             r = evaluator.evaluate(loaded.vae(), x, seed, !noSampling);
             if (iwae != null) {
-                iw = iwaeEvaluator.sums(loaded.vae(), Features.of(iwaeTest, mode), seed);
+                INDArray head = iwaeTest == test ? x
+                        : x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, iwaeTest.size()), org.nd4j.linalg.indexing.NDArrayIndex.all());
+                iw = iwaeEvaluator.sums(loaded.vae(), head, seed);
             }
         }
         System.out.printf(Locale.ROOT, "test -ELBO %.3f nats (reconstruction %.3f + KL %.3f) over %d images%n",

@@ -50,8 +50,8 @@ final class ProjectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String parquet = HadoopFiles.child(out, "latents.parquet");
-        if (!overwrite && HadoopFiles.exists(parquet)) {
-            throw new java.nio.file.FileAlreadyExistsException(parquet + ": already exists; pass --overwrite or choose another --out");
+        if (!overwrite) {
+            HadoopFiles.refuseExisting(parquet, "pass --overwrite or choose another --out");
         }
         ModelStore.Loaded loaded = ModelStore.load(model);
         DataMode mode = DataMode.valueOf(loaded.info().dataMode().toUpperCase(Locale.ROOT));

@@ -64,8 +64,8 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String html = HadoopFiles.child(out, "report.html");
-        if (!overwrite && HadoopFiles.exists(html)) {
-            throw new java.nio.file.FileAlreadyExistsException(html + ": already exists; pass --overwrite or choose another --out");
+        if (!overwrite) {
+            HadoopFiles.refuseExisting(html, "pass --overwrite or choose another --out");
         }
         ModelStore.Loaded loaded = ModelStore.load(model);
         Vae vae = loaded.vae();

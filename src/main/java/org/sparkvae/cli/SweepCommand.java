@@ -2,8 +2,6 @@ package org.sparkvae.cli;
 
 import org.apache.spark.sql.SparkSession;
 import org.sparkvae.data.Dataset;
-import org.sparkvae.data.DatasetFetcher;
-import org.sparkvae.data.MnistFiles;
 import org.sparkvae.io.HadoopFiles;
 import org.sparkvae.sweep.SweepConfig;
 import org.sparkvae.sweep.SweepGrid;
@@ -86,10 +84,8 @@ final class SweepCommand implements Callable<Integer> {
     private String dataDir(String dataset) {
         String dir = HadoopFiles.child(dataRoot, dataset);
         try {
-            if (HadoopFiles.isLocal(dir) && !new MnistFiles(dir).isComplete()) {
-                Dataset d = ModelOptions.parse(Dataset.class, "dataset", dataset);
-                System.err.println("No data in " + dir + ": fetching " + dataset + " (" + d.source() + ")");
-                new DatasetFetcher(HadoopFiles.localPath(dir)).fetch(d);
+            if (HadoopFiles.isLocal(dir)) {
+                DataOptions.fetchIfMissing(HadoopFiles.localPath(dir), ModelOptions.parse(Dataset.class, "dataset", dataset));
             }
             return HadoopFiles.isLocal(dir) ? HadoopFiles.localPath(dir).toAbsolutePath().toString() : dir;
         } catch (java.io.IOException e) {

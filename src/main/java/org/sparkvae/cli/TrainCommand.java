@@ -83,9 +83,8 @@ final class TrainCommand implements Callable<Integer> {
         TrainingOptions options = new TrainingOptions(epochs, batchSize, seed);
         // Fail before any work when the result could not be written or would replace the user's file.
         HadoopFiles.requireParentDirectory(model);
-        if (!overwrite && HadoopFiles.exists(model)) {
-            throw new java.nio.file.FileAlreadyExistsException(model
-                    + ": already exists; pass --overwrite to replace it or choose another --model");
+        if (!overwrite) {
+            HadoopFiles.refuseExisting(model, "pass --overwrite to replace it or choose another --model");
         }
         String metricsCsv = metricsPathFor(model);
         org.sparkvae.train.MetricsFiles metricsFiles = new org.sparkvae.train.MetricsFiles(metricsCsv,

@@ -32,10 +32,6 @@ public final class IwaeEvaluator {
         this.showProgress = showProgress;
     }
 
-    public int samples() {
-        return samples;
-    }
-
     /** Partial sums of -log p(x) estimates: what executors send to the driver (a class: Kryo 4 has no records). */
     public static final class Sums implements java.io.Serializable {
         private double nll;

@@ -154,6 +154,13 @@ public final class HadoopFiles {
         return names;
     }
 
+    /** As {@link AtomicFiles#refuseExisting} for any Hadoop path: fails when {@code target} exists. */
+    public static void refuseExisting(String target, String hint) throws IOException {
+        if (exists(target)) {
+            throw new java.nio.file.FileAlreadyExistsException(target + ": already exists; " + hint);
+        }
+    }
+
     /** Deletes a file or a whole directory tree (such as a Parquet table); no error when it is absent. */
     public static void deleteRecursively(String path) throws IOException {
         Path p = new Path(path);

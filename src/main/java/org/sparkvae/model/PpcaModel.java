@@ -69,10 +69,6 @@ public final class PpcaModel implements Serializable {
         return new PpcaModel(mean.clone(), u, top, sigma2);
     }
 
-    public int dimension() {
-        return mean.length;
-    }
-
     public int latentDim() {
         return eigenvalues.length;
     }

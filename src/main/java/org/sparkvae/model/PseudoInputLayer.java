@@ -35,10 +35,6 @@ public final class PseudoInputLayer extends VaeSameDiffLayer {
         this.components = components;
     }
 
-    public long components() {
-        return components;
-    }
-
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable input, Map<String, SDVariable> params, SDVariable mask) {
         return sd.concat(0, params.get(PSEUDO_INPUTS), input);

@@ -118,11 +118,6 @@ public final class Vae {
         return h.get(NDArrayIndex.all(), NDArrayIndex.interval(0, config.inputSize())).dup();
     }
 
-    /** Bernoulli means p(x=1|z) = sigmoid(logits). */
-    public INDArray decodeProbabilities(INDArray z) {
-        return Transforms.sigmoid(decodeLogits(z), false);
-    }
-
     /** E[x|z] under the model's likelihood: sigmoid(l) (Bernoulli), mu (Gaussian), the CB mean (CB). */
     public INDArray decodeMean(INDArray z) {
         INDArray out = decodeLogits(z);

@@ -75,8 +75,9 @@ public final class ConfigRun {
             train = train.head(c.trainImages);
         }
         LabelledImages test = files.read28x28(MnistFiles.Split.TEST);
-        DataMode mode = c.vaeConfig().likelihood().dataMode();
-        Vae vae = Vae.create(c.vaeConfig(), c.seed);
+        org.sparkvae.model.VaeConfig config = c.vaeConfig();
+        DataMode mode = config.likelihood().dataMode();
+        Vae vae = Vae.create(config, c.seed);
         long started = System.nanoTime();
         List<EpochMetrics> history = step.train(vae, train, mode);
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -84,8 +85,9 @@ public final class ConfigRun {
         ElboReport elbo = new ElboEvaluator(1000, false).evaluate(vae, testX, c.seed, true);
         Double iwae = null;
         if (c.iwaeK > 0) {
-            LabelledImages head = test.head(Math.min(c.iwaeImages, test.size()));
-            iwae = new IwaeEvaluator(c.iwaeK, false).sums(vae, Features.of(head, mode), c.seed).meanNll();
+            INDArray head = testX.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, Math.min(c.iwaeImages, test.size())),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all());
+            iwae = new IwaeEvaluator(c.iwaeK, false).sums(vae, head, c.seed).meanNll();
         }
         List<Map<String, Object>> epochs = new ArrayList<>();
         for (EpochMetrics m : history) {
@@ -97,7 +99,7 @@ public final class ConfigRun {
             epochs.add(e);
         }
         String modelPath = results.modelPath(c.key());
-        ModelStore.save(vae, new ModelInfo(c.vaeConfig(), mode.cliName(), c.dataset, dataDir, train.images().contentMd5(),
+        ModelStore.save(vae, new ModelInfo(config, mode.cliName(), c.dataset, dataDir, train.images().contentMd5(),
                 c.epochs, c.batchSize, c.seed, org.sparkvae.io.Provenance.versions(), Instant.now().toString(), epochs),
                 modelPath);
         Map<String, Object> row = SweepGrid.asMap(c);

@@ -7,7 +7,6 @@ import org.sparkvae.model.PriorKind;
 import org.sparkvae.model.VaeConfig;
 
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
@@ -63,18 +62,5 @@ public final class SweepConfig implements Serializable {
         return "M=" + latentDim + " prior=" + prior + " likelihood=" + likelihood
                 + (likelihood.equals("gaussian") ? "(" + variance + ")" : "") + " arch=" + arch
                 + (levels == 2 ? " levels=2" : "") + " seed=" + seed;
-    }
-
-    @Override
-    public String toString() {
-        return new String(canonical(), StandardCharsets.UTF_8);
-    }
-
-    private byte[] canonical() {
-        try {
-            return SweepGrid.JSON.writeValueAsBytes(this);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -94,22 +93,6 @@ public final class SweepResults {
     }
 
     static String csv(List<Map<String, Object>> rows) {
-        StringBuilder out = new StringBuilder(String.join(",", COLUMNS)).append('\n');
-        for (Map<String, Object> r : rows) {
-            for (int i = 0; i < COLUMNS.size(); i++) {
-                Object v = r.get(COLUMNS.get(i));
-                if (i > 0) {
-                    out.append(',');
-                }
-                if (v instanceof Double d) {
-                    out.append(String.format(Locale.ROOT, "%.6f", d));
-                } else if (v != null) {
-                    String s = String.valueOf(v);
-                    out.append(s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s);
-                }
-            }
-            out.append('\n');
-        }
-        return out.toString();
+        return org.sparkvae.io.CsvTable.format(COLUMNS, rows);
     }
 }

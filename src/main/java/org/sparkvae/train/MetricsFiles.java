@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -61,22 +60,7 @@ public final class MetricsFiles {
     }
 
     static String csv(List<Map<String, Object>> history) {
-        StringBuilder out = new StringBuilder(String.join(",", COLUMNS)).append('\n');
-        for (Map<String, Object> r : history) {
-            for (int i = 0; i < COLUMNS.size(); i++) {
-                Object v = r.get(COLUMNS.get(i));
-                if (i > 0) {
-                    out.append(',');
-                }
-                if (v instanceof Integer || v instanceof Long) {
-                    out.append(v);
-                } else if (v instanceof Number n) {
-                    out.append(String.format(Locale.ROOT, "%.6f", n.doubleValue()));
-                }
-            }
-            out.append('\n');
-        }
-        return out.toString();
+        return org.sparkvae.io.CsvTable.format(COLUMNS, history);
     }
 
     private static void writeParquet(List<Map<String, Object>> history, Path file) throws IOException {

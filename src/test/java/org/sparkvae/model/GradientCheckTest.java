@@ -4,8 +4,6 @@ import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,20 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Finite-difference gradient checks, in double precision, of every custom layer and of the whole
  * network, with the reparameterisation noise held fixed (the RNG is reseeded before every pass).
  */
+@org.junit.jupiter.api.extension.ExtendWith(DoublePrecision.class)
 class GradientCheckTest {
-    private static DataType previousDefault;
-
-    @BeforeAll
-    static void doublePrecision() {
-        previousDefault = Nd4j.dataType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restore() {
-        Nd4j.setDefaultDataTypes(previousDefault, previousDefault);
-    }
-
     private static boolean check(MultiLayerNetwork net, INDArray input, INDArray labels, long noiseSeed) {
         return GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig()
                 .net(net).input(input).labels(labels)

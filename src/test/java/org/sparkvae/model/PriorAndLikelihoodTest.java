@@ -3,8 +3,6 @@ package org.sparkvae.model;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -22,21 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every log-density of the priors and likelihoods against a closed form or a direct sum computed
  * here in double precision, through the very loss layer that is trained.
  */
+@org.junit.jupiter.api.extension.ExtendWith(DoublePrecision.class)
 class PriorAndLikelihoodTest {
     private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
-    private static DataType previousDefault;
-
-    @BeforeAll
-    static void doublePrecision() {
-        previousDefault = Nd4j.dataType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restore() {
-        Nd4j.setDefaultDataTypes(previousDefault, previousDefault);
-    }
-
     /** The loss layer of {@code c} alone, in double precision. */
     private static MultiLayerNetwork lossLayer(VaeConfig c) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
