@@ -153,4 +153,32 @@ class BadInputTest {
         assertOneErrorLine(run("train", "--levels", "2", "--prior", "mog", "--data", data, "--model", model), 1, "--levels 2", "mog");
         assertFalse(Files.exists(dir.resolve("m.zip")));
     }
+
+    @Test
+    void projectAndReportDoNotReplaceEarlierOutputs() throws Exception {
+        Path projection = Files.createDirectories(dir.resolve("proj").resolve("latents.parquet"));
+        Files.writeString(projection.resolve("part-0"), "precious");
+        assertOneErrorLine(run("project", "--model", dir.resolve("none.zip").toString(), "--out", dir.resolve("proj").toString()),
+                1, "latents.parquet", "already exists", "--overwrite");
+        assertEquals("precious", Files.readString(projection.resolve("part-0")));
+        Path report = Files.createDirectories(dir.resolve("rep")).resolve("report.html");
+        Files.writeString(report, "precious");
+        assertOneErrorLine(run("report", "--model", dir.resolve("none.zip").toString(), "--out", dir.resolve("rep").toString()),
+                1, "report.html", "already exists", "--overwrite");
+        assertEquals("precious", Files.readString(report));
+    }
+
+    @Test
+    void badPpcaSweepAndIwaeValues() throws Exception {
+        String data = validData().toString();
+        assertOneErrorLine(run("ppca", "--latent-dim", "0", "--data", data), 1, "--latent-dim", "1..783");
+        assertOneErrorLine(run("evaluate", "--iwae", "0", "--model", dir.resolve("none.zip").toString()), 1, "--iwae", "got 0");
+        assertOneErrorLine(run("sweep", "--grid", dir.resolve("none.yaml").toString(), "--out", dir.resolve("s").toString()),
+                1, "none.yaml", "does not exist");
+        Path grid = Files.writeString(dir.resolve("g.yaml"), "latent_dims: [2]\nprior: [mog]\n");
+        assertOneErrorLine(run("sweep", "--grid", grid.toString(), "--out", dir.resolve("s").toString()), 1, "unknown key 'prior'");
+        assertOneErrorLine(run("sweep", "--grid", grid.toString(), "--out", dir.resolve("s").toString(), "--parallel", "threads"),
+                1, "--parallel", "configs|data");
+        assertFalse(Files.exists(dir.resolve("s")), "nothing written for a refused sweep");
+    }
 }
