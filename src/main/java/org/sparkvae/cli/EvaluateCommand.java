@@ -53,11 +53,15 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     SparkOptions spark = new SparkOptions();
 
+    @Option(names = "--single-jvm", description = "Run in this JVM without Spark (the reference path: same model, no DataFrames).")
+    boolean singleJvm;
+
     @Mixin
     DataOptions data = new DataOptions();
 
     @Override
     public Integer call() throws Exception {
+        spark.refuseWith(singleJvm, "--single-jvm");
         ElboEvaluator evaluator = new ElboEvaluator(batchSize, !noProgress);
         org.sparkvae.evaluate.IwaeEvaluator iwaeEvaluator = iwae == null ? null : new org.sparkvae.evaluate.IwaeEvaluator(iwae, !noProgress);
         if (iwaeImages != null && (iwaeImages <= 0 || iwae == null)) {
@@ -77,7 +81,7 @@ final class EvaluateCommand implements Callable<Integer> {
         LabelledImages iwaeTest = iwaeImages == null || iwaeImages >= test.size() ? test : test.head(iwaeImages);
         ElboReport r;
         org.sparkvae.evaluate.IwaeEvaluator.Sums iw = null;
-        if (spark.useSpark()) {
+        if (!singleJvm) {
             try (org.apache.spark.sql.SparkSession session = spark.session("spark-vae evaluate")) {
                 org.apache.spark.api.java.JavaSparkContext sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(session.sparkContext());
                 org.sparkvae.evaluate.SparkElboEvaluator distributed = new org.sparkvae.evaluate.SparkElboEvaluator(batchSize);

@@ -11,22 +11,19 @@ import java.io.IOException;
 import picocli.CommandLine.Option;
 
 /**
- * The Spark options shared by the jobs. {@code --master} runs the job on Spark ({@code local[N]}
- * embedded, or {@code spark://host:port}); without it the job runs on this JVM, unless spark-submit
- * launched it (then Spark's own settings apply). {@code --parquet-cache} keeps the job's DataFrame.
+ * The Spark options shared by the jobs. {@code --master} picks the Spark master ({@code local[N]}
+ * embedded, or {@code spark://host:port}); without it the job runs on an embedded {@code local[*]},
+ * unless spark-submit launched it (then Spark's own settings apply). {@code --parquet-cache} keeps
+ * the job's DataFrame.
  */
 final class SparkOptions {
     @Option(names = "--master", paramLabel = "URL",
-            description = "Run on Spark: local[N] (embedded) or spark://host:port. Absent: this JVM (unless launched by spark-submit).")
+            description = "Spark master: local[N] (embedded) or spark://host:port (default: local[*], or spark-submit's).")
     String master;
 
     @Option(names = "--parquet-cache", paramLabel = "DIR",
             description = "Spark: keep the converted DataFrame as Parquet under DIR (any Hadoop path) and reuse it next time.")
     String parquetCache;
-
-    boolean useSpark() {
-        return master != null || System.getProperty("spark.master") != null;
-    }
 
     SparkSession session(String appName) {
         return SparkSessions.create(appName, master);
@@ -38,5 +35,12 @@ final class SparkOptions {
         return parquetCache == null
                 ? MnistDataFrames.fromImages(session, images, mode, partitions)
                 : MnistDataFrames.loadCached(session, images, split, mode, partitions, parquetCache);
+    }
+
+    /** One error line when a flag that means "no Spark" comes with {@code --master}. */
+    void refuseWith(boolean noSpark, String flag) {
+        if (noSpark && master != null) {
+            throw new IllegalArgumentException(flag + " runs without Spark; drop --master " + master);
+        }
     }
 }

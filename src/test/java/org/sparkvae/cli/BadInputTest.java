@@ -169,6 +169,17 @@ class BadInputTest {
     }
 
     @Test
+    void singleJvmWithAMasterIsRefused() throws Exception {
+        String data = validData().toString();
+        Path model = dir.resolve("m.zip");
+        assertOneErrorLine(run("train", "--single-jvm", "--master", "local[2]", "--data", data, "--model", model.toString()),
+                1, "--single-jvm", "--master local[2]");
+        assertOneErrorLine(run("evaluate", "--single-jvm", "--master", "local[2]", "--model", model.toString()),
+                1, "--single-jvm", "--master local[2]");
+        assertFalse(Files.exists(model));
+    }
+
+    @Test
     void badPpcaSweepAndIwaeValues() throws Exception {
         String data = validData().toString();
         assertOneErrorLine(run("ppca", "--latent-dim", "0", "--data", data), 1, "--latent-dim", "1..783");

@@ -61,7 +61,7 @@ class CliRoundTripTest {
         Path model = dir.resolve("g.zip");
         assertEquals(0, SparkVaeCli.execute("train", "--data", data, "--model", model.toString(), "--epochs", "1",
                 "--latent-dim", "3", "--batch-size", "100", "--prior", "mog", "--components", "4",
-                "--likelihood", "gaussian", "--variance", "0.1", "--no-progress"));
+                "--likelihood", "gaussian", "--variance", "0.1", "--no-progress", "--single-jvm"));
         JsonNode info = new ObjectMapper().readTree(dir.resolve("g.json").toFile());
         assertEquals("continuous", info.get("dataMode").asText());
         assertEquals("MOG", info.get("config").get("prior").asText());
@@ -71,7 +71,7 @@ class CliRoundTripTest {
 
         Path metrics = dir.resolve("g-metrics.json");
         assertEquals(0, SparkVaeCli.execute("evaluate", "--model", model.toString(), "--data", data, "--iwae", "10",
-                "--iwae-images", "100", "--out", metrics.toString(), "--no-progress"));
+                "--iwae-images", "100", "--out", metrics.toString(), "--no-progress", "--single-jvm"));
         JsonNode m = new ObjectMapper().readTree(metrics.toFile());
         assertEquals(10, m.get("iwae_k").asInt());
         assertEquals(100, m.get("iwae_n").asInt());
