@@ -128,9 +128,12 @@ final class TrainCommand implements Callable<Integer> {
         Dataset known = Dataset.identify(md5);
         System.err.printf("training on %d %s images from %s (%s), %s, %d epochs, batch %d%n", train.size(), mode.cliName(),
                 files.dir(), known == null ? "unrecognised IDX dataset" : known.cliName(), config.describe(), epochs, batchSize);
+        // Filled in once Spark is up (master, workers, averaging frequency); stays empty for --single-jvm.
+        Map<String, Object> distribution = new LinkedHashMap<>();
         java.util.function.IntFunction<ModelInfo> infoAfter = done -> new ModelInfo(config, mode.cliName(),
                 known == null ? null : known.cliName(), files.dir(), md5, done, batchSize, seed, Provenance.versions(),
-                Instant.now().toString(), List.copyOf(history));
+                Instant.now().toString(), List.copyOf(history),
+                distribution.isEmpty() ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(distribution)));
         Vae trained = vae;
         // The test ELBO after every epoch (one JVM, seeded, so epochs are comparable); not in "seconds".
         INDArray testX = noTestEval ? null : Features.of(files.read28x28(MnistFiles.Split.TEST), mode);
@@ -165,6 +168,9 @@ final class TrainCommand implements Callable<Integer> {
                 // On one machine the test ELBO after a fixed number of epochs is what users compare, and
                 // averaging costs it (bench/README.md): one worker unless asked. A cluster is there to be used.
                 int w = workers != null ? workers : sc.isLocal() ? 1 : sc.defaultParallelism();
+                distribution.put("master", session.sparkContext().master());
+                distribution.put("workers", w);
+                distribution.put("averaging_frequency", averagingFrequency);
                 SparkTrainingOptions sparkOptions = new SparkTrainingOptions(epochs, batchSize, averagingFrequency, w, seed);
                 System.err.printf("Spark master %s: %d worker(s), batch %d per worker, averaging every %d minibatches%s%n",
                         session.sparkContext().master(), w, batchSize, averagingFrequency,

@@ -38,6 +38,9 @@ class CliRoundTripTest {
         assertEquals(4, info.get("config").get("latentDim").asInt());
         assertEquals("binary", info.get("dataMode").asText());
         assertEquals(2, info.get("epochMetrics").size());
+        // The default is the embedded Spark with one worker (averaging would cost ELBO; README).
+        assertEquals("local[*]", info.get("distribution").get("master").asText());
+        assertEquals(1, info.get("distribution").get("workers").asInt());
 
         Path metrics = dir.resolve("metrics.json");
         assertEquals(0, SparkVaeCli.execute("evaluate", "--model", model.toString(), "--data", data,
@@ -64,6 +67,7 @@ class CliRoundTripTest {
                 "--likelihood", "gaussian", "--variance", "0.1", "--no-progress", "--single-jvm"));
         JsonNode info = new ObjectMapper().readTree(dir.resolve("g.json").toFile());
         assertEquals("continuous", info.get("dataMode").asText());
+        assertTrue(info.get("distribution").isNull(), "--single-jvm: no Spark");
         assertEquals("MOG", info.get("config").get("prior").asText());
         assertEquals(4, info.get("config").get("components").asInt());
         assertEquals("GAUSSIAN", info.get("config").get("likelihood").asText());
