@@ -172,8 +172,8 @@ final class TrainCommand implements Callable<Integer> {
                 distribution.put("workers", w);
                 distribution.put("averaging_frequency", averagingFrequency);
                 SparkTrainingOptions sparkOptions = new SparkTrainingOptions(epochs, batchSize, averagingFrequency, w, seed);
-                System.err.printf("Spark master %s: %d worker(s), batch %d per worker, averaging every %d minibatches%s%n",
-                        session.sparkContext().master(), w, batchSize, averagingFrequency,
+                System.err.printf("Spark master %s: %s, batch %d per worker, averaging every %d minibatches%s%n",
+                        session.sparkContext().master(), w == 1 ? "1 worker" : w + " workers", batchSize, averagingFrequency,
                         workers == null && sc.isLocal() ? " (one worker on an embedded master; --workers N to average N)" : "");
                 (noProgress ? new SparkTrainer(sparkOptions).quiet() : new SparkTrainer(sparkOptions)).train(sc, vae,
                         spark.frame(session, train, "train", mode, w), firstEpoch, onEpoch);
