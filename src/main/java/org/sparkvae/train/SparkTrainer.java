@@ -49,11 +49,26 @@ public final class SparkTrainer {
                 .repartition(options.workers())
                 .persist(StorageLevel.MEMORY_ONLY());
         long n = rows.count();
+        int batch = options.batchSizePerWorker();
+        // Minibatches per partition: the round count is set by the smallest partition, and the
+        // last round takes every partition's remainder, so no worker is ever idle in a round.
+        List<Integer> sizes = rows.mapPartitions(it -> {
+            int c = 0;
+            while (it.hasNext()) {
+                it.next();
+                c++;
+            }
+            return List.of(c).iterator();
+        }).collect();
+        int minBatches = sizes.stream().mapToInt(c -> (c + batch - 1) / batch).min().orElse(0);
+        // One worker has nothing to average with: a round per epoch, so the per-round costs (parameter and
+        // Adam broadcast, network rebuild, aggregation: ~0.2 s each) are paid once per epoch, not every k batches.
+        int k = options.workers() == 1 ? Math.max(1, minBatches) : options.averagingFrequency();
         // Builder(int) takes the number of examples per RDD element, NOT the batch size (that one
         // defaults to 16 and silently re-slices every minibatch): set both.
         ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(options.batchSizePerWorker())
                 .batchSizePerWorker(options.batchSizePerWorker())
-                .averagingFrequency(options.averagingFrequency())
+                .averagingFrequency(k)
                 .workerPrefetchNumBatches(0)
                 .saveUpdater(true)
                 // Direct: the RDD is used as it is (Export writes every minibatch to disk first, and
@@ -78,19 +93,6 @@ public final class SparkTrainer {
         MultiLayerNetwork net = vae.network();
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, tm);
         List<EpochMetrics> history = new ArrayList<>();
-        int batch = options.batchSizePerWorker();
-        int k = options.averagingFrequency();
-        // Minibatches per partition: the round count is set by the smallest partition, and the
-        // last round takes every partition's remainder, so no worker is ever idle in a round.
-        List<Integer> sizes = rows.mapPartitions(it -> {
-            int c = 0;
-            while (it.hasNext()) {
-                it.next();
-                c++;
-            }
-            return List.of(c).iterator();
-        }).collect();
-        int minBatches = sizes.stream().mapToInt(c -> (c + batch - 1) / batch).min().orElse(0);
         int rounds = Math.max(1, (minBatches + k - 1) / k);
         for (int epoch = firstEpoch; epoch <= options.epochs(); epoch++) {
             long shuffleSeed = Trainer.epochSeed(options.seed(), epoch);

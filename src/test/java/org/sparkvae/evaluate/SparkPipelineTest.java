@@ -92,6 +92,43 @@ class SparkPipelineTest {
         assertTrue(after < before - 150, "before " + before + ", after " + after);
     }
 
+    /** Spark jobs started while {@code body} runs (the listener bus drained before counting). */
+    private static int jobsDuring(Runnable body) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger jobs = new java.util.concurrent.atomic.AtomicInteger();
+        org.apache.spark.scheduler.SparkListener counter = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
+                jobs.incrementAndGet();
+            }
+        };
+        spark.sparkContext().addSparkListener(counter);
+        try {
+            body.run();
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+        } finally {
+            spark.sparkContext().removeSparkListener(counter);
+        }
+        return jobs.get();
+    }
+
+    @Test
+    void oneWorkerTrainsOneRoundPerEpochWhateverTheAveragingFrequency() throws Exception {
+        // 2,000 images, batch 50: 40 minibatches per epoch on one worker, 20 per worker on two.
+        Dataset<Row> one = MnistDataFrames.fromImages(spark, train, DataMode.BINARY, 1);
+        Dataset<Row> two = MnistDataFrames.fromImages(spark, train, DataMode.BINARY, 2);
+        Vae a = Vae.create(VaeConfig.mnist(4), 1);
+        Vae b = Vae.create(VaeConfig.mnist(4), 1);
+        Vae c = Vae.create(VaeConfig.mnist(4), 1);
+        // Averaging every 2 would be 20 rounds per epoch; one worker has nothing to average, so it takes one.
+        int oneWorker = jobsDuring(() -> new SparkTrainer(new SparkTrainingOptions(2, 50, 2, 1, 1)).quiet().train(sc, a, one, m -> { }));
+        // Two workers averaging every 20: one round per epoch as well.
+        int oneRound = jobsDuring(() -> new SparkTrainer(new SparkTrainingOptions(2, 50, 20, 2, 1)).quiet().train(sc, b, two, m -> { }));
+        // Two workers averaging every 2: ten rounds per epoch.
+        int tenRounds = jobsDuring(() -> new SparkTrainer(new SparkTrainingOptions(2, 50, 2, 2, 1)).quiet().train(sc, c, two, m -> { }));
+        assertEquals(oneRound, oneWorker, "jobs: one worker vs one round per epoch");
+        assertTrue(tenRounds > oneRound + 2 * 8, "ten rounds per epoch start more jobs: " + tenRounds + " vs " + oneRound);
+    }
+
     @Test
     void parquetCacheIsWrittenOnceAndReused(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         String dir = tmp.resolve("cache").toString();
