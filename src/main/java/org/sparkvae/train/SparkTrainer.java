@@ -94,11 +94,21 @@ public final class SparkTrainer {
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, tm);
         List<EpochMetrics> history = new ArrayList<>();
         int rounds = Math.max(1, (minBatches + k - 1) / k);
+        // On a local master the workers share this JVM: count their minibatches so the bar moves inside a
+        // round (one worker trains a whole epoch per round) and the epoch loss is the mean over all of them.
+        boolean local = sc.isLocal();
+        if (local) {
+            tm.setListeners(List.of(new LocalWorkerProgress()));
+        }
+        long epochBatches = sizes.stream().mapToLong(c -> (c + batch - 1) / batch).sum();
         for (int epoch = firstEpoch; epoch <= options.epochs(); epoch++) {
             long shuffleSeed = Trainer.epochSeed(options.seed(), epoch);
             long start = System.nanoTime();
             double lossSum = 0;
-            try (ProgressBar bar = progress(epoch, rounds)) {
+            long stepsBefore = LocalWorkerProgress.steps();
+            double workerLossBefore = LocalWorkerProgress.lossSum();
+            try (ProgressBar bar = progress(epoch, local ? epochBatches : rounds);
+                 AutoCloseable follower = local && bar != null ? follow(bar, stepsBefore) : () -> { }) {
                 for (int round = 0; round < rounds; round++) {
                     int first = round * k;
                     int last = round == rounds - 1 ? Integer.MAX_VALUE : first + k;
@@ -113,13 +123,22 @@ public final class SparkTrainer {
                     }
                     lossSum += loss;
                     if (bar != null) {
-                        bar.step();
+                        if (!local) {
+                            bar.step();
+                        }
                         bar.setExtraMessage(String.format(" -ELBO %.2f", lossSum / (round + 1)));
                     }
                 }
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
+            long workerSteps = LocalWorkerProgress.steps() - stepsBefore;
+            double epochLoss = local && workerSteps > 0
+                    ? (LocalWorkerProgress.lossSum() - workerLossBefore) / workerSteps : lossSum / rounds;
             double seconds = (System.nanoTime() - start) / 1e9;
-            EpochMetrics m = new EpochMetrics(epoch, lossSum / rounds, seconds, n / seconds, n);
+            EpochMetrics m = new EpochMetrics(epoch, epochLoss, seconds, n / seconds, n);
             history.add(m);
             afterEpoch.accept(m);
         }
@@ -136,12 +155,27 @@ public final class SparkTrainer {
         return this;
     }
 
-    private ProgressBar progress(int epoch, int rounds) {
+    /** Moves {@code bar} to the workers' minibatch count every 200 ms until closed. */
+    private static AutoCloseable follow(ProgressBar bar, long stepsBefore) {
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "spark-vae-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        Runnable update = () -> bar.stepTo(Math.min(bar.getMax(), LocalWorkerProgress.steps() - stepsBefore));
+        timer.scheduleAtFixedRate(update, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return () -> {
+            timer.shutdownNow();
+            update.run();
+        };
+    }
+
+    private ProgressBar progress(int epoch, long max) {
         if (!showProgress) {
             return null;
         }
         return new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch, options.epochs()))
-                .setInitialMax(rounds).setStyle(ProgressBarStyle.ASCII).continuousUpdate()
+                .setInitialMax(max).setStyle(ProgressBarStyle.ASCII).continuousUpdate()
                 .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
     }
 
