@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.DoubleAdder;
  * driver's progress bar and epoch loss. DL4J sends a copy of this listener to every worker; only on
  * a local master do those workers run in the driver's JVM and so share these static counters, which
  * is the only place {@link SparkTrainer} uses it. (A cluster's workers report once per averaging
- * round, through DL4J's own result.)
+ * round, through DL4J's own result.) The counters are per JVM, read as differences around each
+ * epoch: correct for one Spark training at a time per driver, which is how the CLI and sweeps run.
  */
 final class LocalWorkerProgress extends BaseTrainingListener implements Serializable {
     private static final long serialVersionUID = 1L;
