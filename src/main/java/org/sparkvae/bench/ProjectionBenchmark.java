@@ -27,7 +27,7 @@ public final class ProjectionBenchmark {
         int runs = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         ModelStore.Loaded loaded = ModelStore.load(model);
         LabelledImages test = new MnistFiles(dir).read28x28(MnistFiles.Split.TEST);
-        DataMode mode = DataMode.valueOf(loaded.info().dataMode().toUpperCase(Locale.ROOT));
+        DataMode mode = loaded.dataMode();
         long t0 = System.nanoTime();
         SparkSession spark = SparkSession.builder().master(master).appName("projection-benchmark")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")

@@ -77,7 +77,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         MnistFiles files = data.resolve();
         LabelledImages test = files.read28x28(MnistFiles.Split.TEST);
-        DataMode mode = DataMode.valueOf(loaded.info().dataMode().toUpperCase(Locale.ROOT));
+        DataMode mode = loaded.dataMode();
         LabelledImages iwaeTest = iwaeImages == null || iwaeImages >= test.size() ? test : test.head(iwaeImages);
         ElboReport r;
         org.sparkvae.evaluate.IwaeEvaluator.Sums iw = null;

@@ -54,7 +54,7 @@ final class ProjectCommand implements Callable<Integer> {
             HadoopFiles.refuseExisting(parquet, "pass --overwrite or choose another --out");
         }
         ModelStore.Loaded loaded = ModelStore.load(model);
-        DataMode mode = DataMode.valueOf(loaded.info().dataMode().toUpperCase(Locale.ROOT));
+        DataMode mode = loaded.dataMode();
         LabelledImages test = data.resolve().read28x28(MnistFiles.Split.TEST);
         try (SparkSession session = spark.session("spark-vae project")) {
             ProjectionJob.Summary s = run(session, loaded, test, mode, seed, out, !noProgress, spark);

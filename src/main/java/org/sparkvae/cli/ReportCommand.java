@@ -70,7 +70,7 @@ final class ReportCommand implements Callable<Integer> {
         ModelStore.Loaded loaded = ModelStore.load(model);
         Vae vae = loaded.vae();
         ModelInfo info = loaded.info();
-        DataMode mode = DataMode.valueOf(info.dataMode().toUpperCase(Locale.ROOT));
+        DataMode mode = loaded.dataMode();
         LabelledImages test = data.resolve().read28x28(MnistFiles.Split.TEST);
         INDArray x = Features.of(test, mode);
         String describe = vae.config().describe();

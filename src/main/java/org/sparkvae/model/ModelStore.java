@@ -87,7 +87,12 @@ public final class ModelStore {
         return zip.resolveSibling(base + ".json");
     }
 
-    public record Loaded(Vae vae, ModelInfo info) { }
+    public record Loaded(Vae vae, ModelInfo info) {
+        /** The data mode the model was trained on (saved as its CLI name). */
+        public org.sparkvae.data.DataMode dataMode() {
+            return org.sparkvae.data.DataMode.valueOf(info.dataMode().toUpperCase(java.util.Locale.ROOT));
+        }
+    }
 
     public static Loaded load(Path zip) throws IOException {
         if (!Files.isRegularFile(zip)) {

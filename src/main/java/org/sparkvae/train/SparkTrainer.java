@@ -108,7 +108,7 @@ public final class SparkTrainer {
             long stepsBefore = LocalWorkerProgress.steps();
             double workerLossBefore = LocalWorkerProgress.lossSum();
             try (ProgressBar bar = progress(epoch, local ? epochBatches : rounds);
-                 AutoCloseable follower = local && bar != null ? follow(bar, stepsBefore) : () -> { }) {
+                 Follower follower = local && bar != null ? follow(bar, stepsBefore) : () -> { }) {
                 for (int round = 0; round < rounds; round++) {
                     int first = round * k;
                     int last = round == rounds - 1 ? Integer.MAX_VALUE : first + k;
@@ -129,10 +129,6 @@ public final class SparkTrainer {
                         bar.setExtraMessage(String.format(" -ELBO %.2f", lossSum / (round + 1)));
                     }
                 }
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
             }
             long workerSteps = LocalWorkerProgress.steps() - stepsBefore;
             double epochLoss = local && workerSteps > 0
@@ -155,8 +151,14 @@ public final class SparkTrainer {
         return this;
     }
 
+    /** An {@link AutoCloseable} whose close throws nothing. */
+    private interface Follower extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** Moves {@code bar} to the workers' minibatch count every 200 ms until closed. */
-    private static AutoCloseable follow(ProgressBar bar, long stepsBefore) {
+    private static Follower follow(ProgressBar bar, long stepsBefore) {
         java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "spark-vae-progress");
             t.setDaemon(true);
