@@ -96,7 +96,7 @@ final class ReportCommand implements Callable<Integer> {
 
         Path work = Files.createTempDirectory("spark-vae-report-");
         try {
-            Nd4j.getRandom().setSeed(seed);
+            org.sparkvae.model.Nd4jSeeds.seed(seed);
             if (!history.isEmpty()) {
                 Path curves = work.resolve("curves.png");
                 TrainingCurvePlot.writePng(history, describe, curves);

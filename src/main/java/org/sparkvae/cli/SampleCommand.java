@@ -41,7 +41,7 @@ final class SampleCommand implements Callable<Integer> {
         AtomicFiles.requireDirectory(out.toAbsolutePath().getParent(), out);
         Path meanOut = meanPathFor(out);
         Vae vae = ModelStore.load(model).vae();
-        Nd4j.getRandom().setSeed(seed);
+        org.sparkvae.model.Nd4jSeeds.seed(seed);
         INDArray z = vae.samplePrior(count);
         INDArray samples = vae.sampleObservation(z);
         int columns = (int) Math.ceil(Math.sqrt(count));

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkvae.data.MnistDataFrames;
+import org.sparkvae.spark.OrderedFold;
 import org.sparkvae.model.Vae;
 import org.sparkvae.model.VaeConfig;
 
@@ -36,9 +37,9 @@ public final class SparkElboEvaluator {
         org.sparkvae.backend.ExecutorPreflight.requireSupportedGpus(sc);
         Broadcast<VaeBroadcast> model = sc.broadcast(new VaeBroadcast(vae));
         int bs = batchSize;
-        ElboEvaluator.Sums total = test.select(MnistDataFrames.FEATURES).javaRDD()
-                .mapPartitionsWithIndex((part, rows) -> partitionSums(model.value(), rows, bs, seed * 7919 + part, sampling), false)
-                .fold(new ElboEvaluator.Sums(0, 0, 0), ElboEvaluator.Sums::plus);
+        ElboEvaluator.Sums total = OrderedFold.fold(test.select(MnistDataFrames.FEATURES).javaRDD()
+                .mapPartitionsWithIndex((part, rows) -> partitionSums(model.value(), rows, bs, seed * 7919 + part, sampling), false),
+                new ElboEvaluator.Sums(0, 0, 0), ElboEvaluator.Sums::plus);
         model.destroy();
         return total.report();
     }
@@ -60,14 +61,13 @@ public final class SparkElboEvaluator {
         org.sparkvae.backend.ExecutorPreflight.requireSupportedGpus(sc);
         new IwaeEvaluator(k, false); // validates k on the driver
         Broadcast<VaeBroadcast> model = sc.broadcast(new VaeBroadcast(vae));
-        IwaeEvaluator.Sums total = test.select(MnistDataFrames.FEATURES).javaRDD()
+        IwaeEvaluator.Sums total = OrderedFold.fold(test.select(MnistDataFrames.FEATURES).javaRDD()
                 .mapPartitionsWithIndex((part, rows) -> {
                     INDArray x = PartitionFeatures.matrix(rows);
                     IwaeEvaluator.Sums s = x == null ? new IwaeEvaluator.Sums(0, 0)
                             : new IwaeEvaluator(k, false).sums(model.value().vae(), x, seed * 7919 + part);
                     return List.of(s).iterator();
-                }, false)
-                .fold(new IwaeEvaluator.Sums(0, 0), IwaeEvaluator.Sums::plus);
+                }, false), new IwaeEvaluator.Sums(0, 0), IwaeEvaluator.Sums::plus);
         model.destroy();
         return total;
     }

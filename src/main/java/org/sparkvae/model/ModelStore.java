@@ -2,13 +2,11 @@ package org.sparkvae.model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.sparkvae.io.AtomicFiles;
 import org.sparkvae.io.HadoopFiles;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
@@ -16,11 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
- * Saves and loads a {@link Vae}: DL4J's ModelSerializer zip (configuration JSON with the custom
+ * Saves and loads a {@link Vae}: the zip DL4J's ModelSerializer writes (configuration JSON with the custom
  * layers, parameters, Adam state) plus {@value #INFO_ENTRY} inside it, and the same
  * {@link ModelInfo} as {@code <name>.json} beside the zip. Both files are written atomically.
  */
@@ -94,23 +90,11 @@ public final class ModelStore {
         }
     }
 
+    /** Loads a model through {@link ModelZipReader}: untrusted bytes are validated before DL4J sees them. */
     public static Loaded load(Path zip) throws IOException {
         if (!Files.isRegularFile(zip)) {
             throw new NoSuchFileException(zip + ": model file does not exist");
         }
-        ModelInfo info;
-        try (ZipFile zf = new ZipFile(zip.toFile())) {
-            ZipEntry e = zf.getEntry(INFO_ENTRY);
-            if (e == null) {
-                throw new IOException(zip + ": not a spark-vae model (no " + INFO_ENTRY + " inside)");
-            }
-            try (InputStream in = zf.getInputStream(e)) {
-                info = JSON.readValue(in, ModelInfo.class);
-            }
-        } catch (java.util.zip.ZipException e) {
-            throw new IOException(zip + ": not a valid model zip (" + e.getMessage() + ")");
-        }
-        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), true);
-        return new Loaded(new Vae(net, info.config()), info);
+        return ModelZipReader.read(zip);
     }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
  * A VAE: the DL4J network plus the operations a user wants from it. Free of Spark.
  *
  * <p>Randomness (eps in encode/ELBO, prior and likelihood samples) comes from ND4J's global RNG; seed
- * it with {@code Nd4j.getRandom().setSeed(...)} for reproducible results.
+ * it with {@code Nd4jSeeds.seed(...)} for reproducible results.
  */
 public final class Vae {
     private final MultiLayerNetwork net;

@@ -69,7 +69,7 @@ public final class VaeNetworkFactory {
             decoder.add(new PassThroughDenseLayer(h, d, carried, PassThroughDenseLayer.Activation.IDENTITY));
         }
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
-                .seed(seed)
+                .seed(Nd4jSeeds.of(seed)) // init() seeds ND4J with it; a raw 0 would not seed (Nd4jSeeds)
                 .dataType(dataType)
                 .updater(updater)
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)

@@ -48,9 +48,15 @@ public final class SparkPpca {
     /** Mean exact test log-likelihood (nats per image) and the count. */
     public static double[] meanLogLikelihood(JavaSparkContext sc, PpcaModel model, Dataset<Row> test) {
         Broadcast<PpcaModel> b = sc.broadcast(model);
-        double[] sums = test.select(MnistDataFrames.FEATURES).javaRDD()
-                .map(r -> new double[] {b.value().logLikelihood(MnistDataFrames.features(r, 0)), 1})
-                .fold(new double[] {0, 0}, (a, c) -> new double[] {a[0] + c[0], a[1] + c[1]});
+        double[] sums = org.sparkvae.spark.OrderedFold.fold(test.select(MnistDataFrames.FEATURES).javaRDD()
+                .mapPartitions(rows -> {
+                    double[] s = {0, 0};
+                    while (rows.hasNext()) {
+                        s[0] += b.value().logLikelihood(MnistDataFrames.features(rows.next(), 0));
+                        s[1]++;
+                    }
+                    return java.util.List.of(s).iterator();
+                }), new double[] {0, 0}, (a, c) -> new double[] {a[0] + c[0], a[1] + c[1]});
         b.destroy();
         return new double[] {sums[0] / sums[1], sums[1]};
     }

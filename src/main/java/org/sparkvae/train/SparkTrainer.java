@@ -44,9 +44,13 @@ public final class SparkTrainer {
     public List<EpochMetrics> train(JavaSparkContext sc, Vae vae, Dataset<Row> train, int firstEpoch,
                                     Consumer<EpochMetrics> afterEpoch) {
         org.sparkvae.backend.ExecutorPreflight.requireSupportedGpus(sc);
-        JavaRDD<float[]> rows = train.select(MnistDataFrames.FEATURES).javaRDD()
-                .map(r -> MnistDataFrames.features(r, 0))
-                .repartition(options.workers())
+        // Worker p gets the images whose index is p modulo the worker count, in index order. (A plain
+        // repartition hands each worker its rows in the order shuffle blocks arrive, which is not fixed,
+        // and the seeded shuffle below would then start from a different order on every run.)
+        JavaRDD<float[]> rows = train.select(MnistDataFrames.INDEX, MnistDataFrames.FEATURES).javaRDD()
+                .mapToPair(r -> new scala.Tuple2<>(r.getLong(0), MnistDataFrames.features(r, 1)))
+                .repartitionAndSortWithinPartitions(new org.apache.spark.HashPartitioner(options.workers()))
+                .values()
                 .persist(StorageLevel.MEMORY_ONLY());
         long n = rows.count();
         int batch = options.batchSizePerWorker();
@@ -90,6 +94,8 @@ public final class SparkTrainer {
                 }
             });
         }
+        WorkerNoiseSeeding noiseSeeding = new WorkerNoiseSeeding();
+        tm.addHook(noiseSeeding);
         MultiLayerNetwork net = vae.network();
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, tm);
         List<EpochMetrics> history = new ArrayList<>();
@@ -106,7 +112,7 @@ public final class SparkTrainer {
             long start = System.nanoTime();
             double lossSum = 0;
             long stepsBefore = LocalWorkerProgress.steps();
-            double workerLossBefore = LocalWorkerProgress.lossSum();
+            LocalWorkerProgress.startEpoch();
             try (ProgressBar bar = progress(epoch, local ? epochBatches : rounds);
                  Follower follower = local && bar != null ? follow(bar, stepsBefore) : () -> { }) {
                 for (int round = 0; round < rounds; round++) {
@@ -116,6 +122,7 @@ public final class SparkTrainer {
                     // randomly splitting (and re-reading) the whole epoch's data once per round.
                     JavaRDD<DataSet> roundData = rows.mapPartitionsWithIndex(
                             (part, it) -> minibatches(it, batch, new Random(shuffleSeed * 31 + part), first, last), true);
+                    noiseSeeding.startRound(shuffleSeed, round);
                     sparkNet.fit(roundData);
                     double loss = sparkNet.getScore();
                     if (!Double.isFinite(loss)) {
@@ -130,9 +137,8 @@ public final class SparkTrainer {
                     }
                 }
             }
-            long workerSteps = LocalWorkerProgress.steps() - stepsBefore;
-            double epochLoss = local && workerSteps > 0
-                    ? (LocalWorkerProgress.lossSum() - workerLossBefore) / workerSteps : lossSum / rounds;
+            double workerMean = LocalWorkerProgress.epochMeanLoss();
+            double epochLoss = local && !Double.isNaN(workerMean) ? workerMean : lossSum / rounds;
             double seconds = (System.nanoTime() - start) / 1e9;
             EpochMetrics m = new EpochMetrics(epoch, epochLoss, seconds, n / seconds, n);
             history.add(m);
@@ -140,7 +146,7 @@ public final class SparkTrainer {
         }
         rows.unpersist();
         // The trained parameters and Adam state live in sparkNet's network, which is vae's network.
-        Nd4j.getRandom().setSeed(options.seed());
+        org.sparkvae.model.Nd4jSeeds.seed(options.seed());
         return history;
     }
 

@@ -19,13 +19,52 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the driver sees of local workers: every minibatch counted, the epoch loss their mean. */
 class SparkTrainerTest {
-    @Test
-    void localWorkersReportEveryMinibatch() throws Exception {
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("spark-trainer-test")
+    private static SparkSession spark() {
+        return SparkSession.builder().master("local[2]").appName("spark-trainer-test")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
                 .config("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator").getOrCreate();
+    }
+
+    /**
+     * Two workers in two task threads, one seed: the trained parameters, Adam state and epoch losses repeat
+     * bit for bit. Fails when the workers draw eps from their threads' unseeded generators, when a worker's
+     * rows arrive in shuffle-fetch order, or when per-worker losses are added in thread order.
+     */
+    @Test
+    void sameSeedSameParametersBitForBit() throws Exception {
+        SparkSession spark = spark();
+        try {
+            LabelledImages train = new MnistFiles(Path.of(getClass().getResource("/mnist-slice").toURI()).toString())
+                    .read28x28(MnistFiles.Split.TRAIN);
+            float[][] params = new float[2][];
+            float[][] adam = new float[2][];
+            List<List<Double>> losses = new ArrayList<>();
+            for (int run = 0; run < 2; run++) {
+                // Other work on the same threads in between (as in a real driver): the generators' states move.
+                org.nd4j.linalg.factory.Nd4j.randn(3, 3);
+                Vae vae = Vae.create(VaeConfig.mnist(3), 5);
+                List<EpochMetrics> seen = new ArrayList<>();
+                new SparkTrainer(new SparkTrainingOptions(2, 100, 5, 2, 11)).quiet().train(
+                        JavaSparkContext.fromSparkContext(spark.sparkContext()), vae,
+                        MnistDataFrames.fromImages(spark, train, DataMode.BINARY, 3), seen::add);
+                params[run] = vae.network().params().toFloatVector();
+                adam[run] = vae.network().getUpdater().getStateViewArray().toFloatVector();
+                losses.add(seen.stream().map(EpochMetrics::trainNegElbo).toList());
+            }
+            // assertArrayEquals on floats compares bits, no tolerance.
+            org.junit.jupiter.api.Assertions.assertArrayEquals(params[0], params[1], "parameters after the same seeded training");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(adam[0], adam[1], "Adam state after the same seeded training");
+            assertEquals(losses.get(0), losses.get(1));
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @Test
+    void localWorkersReportEveryMinibatch() throws Exception {
+        SparkSession spark = spark();
         try {
             LabelledImages train = new MnistFiles(Path.of(getClass().getResource("/mnist-slice").toURI()).toString())
                     .read28x28(MnistFiles.Split.TRAIN);

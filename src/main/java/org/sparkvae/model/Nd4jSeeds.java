@@ -1,0 +1,34 @@
+package org.sparkvae.model;
+
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The only way spark-vae seeds ND4J's random generator.
+ *
+ * <p><b>Why not {@code Nd4j.getRandom().setSeed(seed)} with the user's seed (ND4J 1.0.0-M2.1).</b>
+ * {@code CpuNativeRandom.setSeed(s)} sets the native generator's states to (s, s ^ 0xdeadbeef), and a zero
+ * root state does not restart the stream: after {@code setSeed(0)} every draw continues from wherever the
+ * generator was. Seed 0 is our CLI's default, so evaluation, sampling and the weight initialisation
+ * ({@code MultiLayerNetwork.init()} seeds with the configuration's seed) were silently unseeded.
+ * {@code Nd4jSeedsTest} reproduces it. Every seed is therefore mixed (SplitMix64's finaliser, a bijection)
+ * and the two values that give a zero state are moved.
+ */
+public final class Nd4jSeeds {
+    private static final long NODE_XOR = 0xdeadbeefL;
+
+    private Nd4jSeeds() { }
+
+    /** A seed ND4J's native generator honours, derived from {@code seed} alone (distinct seeds stay distinct but for two). */
+    public static long of(long seed) {
+        long z = seed + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = z ^ (z >>> 31);
+        return z == 0 || z == NODE_XOR ? z + 1 : z;
+    }
+
+    /** Restarts this thread's ND4J generator at a state determined by {@code seed}. */
+    public static void seed(long seed) {
+        Nd4j.getRandom().setSeed(of(seed));
+    }
+}
