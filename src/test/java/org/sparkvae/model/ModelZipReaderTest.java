@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Untrusted model zips: each crafted file is refused with one line naming it, before anything large is allocated. */
-class ModelZipReaderTest {
+public class ModelZipReaderTest {
     @TempDir
     Path dir;
     Path good;
@@ -80,7 +80,7 @@ class ModelZipReaderTest {
     }
 
     /** The classic denial-of-service payload: nested HashSets whose hashCode takes 2^depth steps to compute. */
-    static byte[] hashSetBomb(int depth) throws IOException {
+    public static byte[] hashSetBomb(int depth) throws IOException {
         Set<Object> root = new HashSet<>();
         Set<Object> s1 = root;
         Set<Object> s2 = new HashSet<>();
