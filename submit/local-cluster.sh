@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # A real Spark standalone cluster on this machine, from the project's Spark jars, bound to 127.0.0.1:
-#   submit/local-cluster.sh start [WORKERS=2]   starts a Master and WORKERS Workers (1 core each) and prints the master URL
+#   submit/local-cluster.sh start [--no-auth] [WORKERS=2]
+#                                                starts a Master and WORKERS Workers (1 core each) and prints the master URL;
+#                                                RPC authentication (spark.authenticate) is on with a generated secret in
+#                                                $state/auth.conf (mode 600), which submit/spark-submit.sh passes on;
+#                                                --no-auth turns it off
 #   submit/local-cluster.sh status               prints the master URL and the live processes
 #   submit/local-cluster.sh stop                 stops every process it started, by PID
 # Environment: SPARK_VAE_CLUSTER_DIR (state, logs; default target/local-cluster),
@@ -28,17 +32,29 @@ spark_home() {
 
 run_java() {  # name, class, args...
   local name="$1"; shift
+  local props=()
+  # The secret goes in a properties file, never on a command line (ps shows those to every user).
+  [ -f "$state/auth.conf" ] && props=(--properties-file "$state/auth.conf")
   # shellcheck disable=SC2086
   SPARK_HOME="$home" SPARK_LOCAL_IP=127.0.0.1 SPARK_SCALA_VERSION=2.12 \
-    nohup java -Xmx512m $module_flags -cp "$home/jars/*" "$@" > "$state/$name.log" 2>&1 &
+    nohup java -Xmx512m $module_flags -cp "$home/jars/*" "$@" ${props[@]+"${props[@]}"} > "$state/$name.log" 2>&1 &
   echo $! > "$state/$name.pid"
 }
 
 case "${1:-}" in
   start)
-    workers="${2:-2}"
+    shift
+    auth=1
+    if [ "${1:-}" = "--no-auth" ]; then auth=0; shift; fi
+    workers="${1:-2}"
     if alive "$state/master.pid"; then echo "already running: $(cat "$state/master.url")" >&2; exit 1; fi
     home="$(spark_home)"
+    rm -f "$state/auth.conf" "$state/submit.conf"
+    if [ "$auth" = 1 ]; then
+      (umask 077
+       printf 'spark.authenticate true\nspark.authenticate.secret %s\n' \
+         "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" > "$state/auth.conf")
+    fi
     port="${SPARK_VAE_MASTER_PORT:-$(free_port 7077)}"
     url="spark://127.0.0.1:$port"
     run_java master org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$port" \
@@ -77,7 +93,8 @@ case "${1:-}" in
       fi
       rm -f "$f"
     done
+    rm -f "$state/auth.conf" "$state/submit.conf"
     echo "stopped"
     ;;
-  *) echo "usage: $0 start [workers] | status | stop" >&2; exit 2 ;;
+  *) echo "usage: $0 start [--no-auth] [workers] | status | stop" >&2; exit 2 ;;
 esac

@@ -20,6 +20,17 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ $# -gt 0 ] || { echo "usage: $0 [--master URL] [--properties-file F] [--conf k=v] SUBCOMMAND [options]" >&2; exit 2; }
+# Nothing listens off loopback unasked: with a local or loopback master the driver, its block manager
+# and its UI bind to 127.0.0.1 (Spark binds the UI to SPARK_LOCAL_IP, else to every interface).
+case "$master" in
+  local*|spark://127.*|spark://localhost:*|spark://\[::1\]:*) export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" ;;
+esac
+# A cluster started by submit/local-cluster.sh requires its secret: add it to the properties (file mode 600).
+state="${SPARK_VAE_CLUSTER_DIR:-$here/target/local-cluster}"
+if [ -f "$state/auth.conf" ] && [ "$master" = "$(cat "$state/master.url" 2>/dev/null)" ]; then
+  (umask 077; cat "$props" "$state/auth.conf" > "$state/submit.conf")
+  props="$state/submit.conf"
+fi
 app_jar="$build_dir/spark-vae-cluster.jar"
 [ -f "$app_jar" ] || { echo "spark-submit.sh: error: $app_jar missing (mvn package)" >&2; exit 1; }
 # Executors inherit the BLAS kernel choice made for this machine (submit/env.sh).

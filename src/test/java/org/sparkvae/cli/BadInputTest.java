@@ -169,6 +169,23 @@ class BadInputTest {
     }
 
     @Test
+    void clusterMasterWithoutSparkSubmitIsRefused() throws Exception {
+        // Run directly, the executors would never get the application's classes (4 failed attempts per task).
+        Run r = run("ppca", "--master", "spark://127.0.0.1:7", "--data", validData().toString());
+        assertOneErrorLine(r, 1, "--master spark://127.0.0.1:7", "submit/spark-submit.sh");
+    }
+
+    @Test
+    void loopbackMastersAreRecognised() {
+        for (String url : new String[] {"spark://127.0.0.1:7077", "spark://localhost:7077", "spark://[::1]:7077", "spark://127.0.1.1"}) {
+            assertTrue(SparkSessions.isLoopback(url), url);
+        }
+        for (String url : new String[] {"spark://10.0.0.5:7077", "spark://node1:7077", "yarn", "spark://127.0.0.1.example.org:7077"}) {
+            assertFalse(SparkSessions.isLoopback(url), url);
+        }
+    }
+
+    @Test
     void singleJvmWithAMasterIsRefused() throws Exception {
         String data = validData().toString();
         Path model = dir.resolve("m.zip");

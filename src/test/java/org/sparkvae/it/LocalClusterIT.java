@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A real Spark standalone cluster on 127.0.0.1 (a Master and two 1-core Workers started by
  * submit/local-cluster.sh from the project's jars); train and evaluate are sent to it with
- * spark-submit on a slice of real MNIST; the cluster is stopped by PID afterwards.
+ * spark-submit on a slice of real MNIST; everything listens on loopback, the cluster requires its generated
+ * secret, and the cluster is stopped by PID afterwards.
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class LocalClusterIT {
@@ -75,9 +76,30 @@ class LocalClusterIT {
     void trainAndEvaluateThroughSparkSubmit() throws Exception {
         String data = Path.of("src", "test", "resources", "mnist-slice").toAbsolutePath().toString();
         Path model = dir.resolve("m.zip");
-        String train = run(dir.resolve("train.log"), script("spark-submit.sh"), "--master", masterUrl, "train",
-                "--data", data, "--epochs", "1", "--batch-size", "100", "--averaging-frequency", "5",
-                "--workers", "2", "--model", model.toString(), "--no-progress");
+        Path trainLog = dir.resolve("train.log");
+        ProcessBuilder pb = new ProcessBuilder(script("spark-submit.sh"), "--master", masterUrl, "train",
+                "--data", data, "--epochs", "2", "--batch-size", "100", "--averaging-frequency", "5",
+                "--workers", "2", "--model", model.toString(), "--no-progress")
+                .redirectErrorStream(true).redirectOutput(trainLog.toFile());
+        pb.environment().put("SPARK_VAE_NO_BUILD", "1");
+        pb.environment().put("SPARK_VAE_CLUSTER_DIR", STATE.toString());
+        Process submit = pb.start();
+        // While it trains: every socket of the driver, the master, the workers and their executors is on loopback.
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (!Files.readString(trainLog).contains("epoch 1/2") && submit.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        List<Long> pids = new ArrayList<>(ListeningSockets.tree(submit.pid()));
+        for (String name : List.of("master", "worker-1", "worker-2")) {
+            pids.addAll(ListeningSockets.tree(Long.parseLong(Files.readString(STATE.resolve(name + ".pid")).strip())));
+        }
+        List<String> listening = ListeningSockets.of(pids);
+        assertTrue(submit.waitFor(10, TimeUnit.MINUTES));
+        String train = Files.readString(trainLog);
+        assertEquals(0, submit.exitValue(), train);
+        assertTrue(pids.size() >= 6, "driver, master, 2 workers and their 2 executors: " + pids + "\n" + train);
+        assertTrue(listening.size() >= 6 && listening.stream().allMatch(ListeningSockets::isLoopback),
+                "listening: " + listening);
         assertTrue(train.contains("Spark master " + masterUrl + ": 2 workers"), train);
         assertTrue(Files.exists(model) && Files.exists(dir.resolve("m.json")), train);
 
@@ -92,6 +114,42 @@ class LocalClusterIT {
         assertEquals(negElbo, m.get("test_recon").asDouble() + m.get("test_kl").asDouble(), 1e-6);
     }
 
+    /** The cluster requires its secret: a driver without it is refused (the master logs why) and never runs. */
+    @Test
+    @org.junit.jupiter.api.Order(3)
+    void submitWithoutTheSecretIsRefused() throws Exception {
+        String data = Path.of("src", "test", "resources", "mnist-slice").toAbsolutePath().toString();
+        Path log = dir.resolve("noauth.log");
+        long masterLogBefore = Files.size(STATE.resolve("master.log"));
+        ProcessBuilder pb = new ProcessBuilder(script("spark-submit.sh"), "--master", masterUrl, "train",
+                "--data", data, "--epochs", "1", "--model", dir.resolve("x.zip").toString(), "--no-progress")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("SPARK_VAE_NO_BUILD", "1");
+        pb.environment().put("SPARK_VAE_CLUSTER_DIR", dir.resolve("elsewhere").toString()); // finds no secret
+        Process p = pb.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            String refused = "";
+            while (System.nanoTime() < deadline && p.isAlive()) {
+                String masterLog = Files.readString(STATE.resolve("master.log"));
+                refused = masterLog.substring((int) Math.min(masterLogBefore, masterLog.length()));
+                if (refused.contains("Expected SaslMessage")) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertTrue(refused.contains("Expected SaslMessage"), "master log: " + refused + "\nsubmit: " + Files.readString(log));
+            assertFalse(Files.readString(log).contains("epoch 1/1"), Files.readString(log));
+        } finally {
+            ProcessHandle.of(p.pid()).ifPresent(h -> {
+                h.descendants().forEach(ProcessHandle::destroyForcibly);
+                h.destroyForcibly();
+            });
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertFalse(Files.exists(dir.resolve("x.zip")));
+    }
+
     @Test
     @org.junit.jupiter.api.Order(2)
     void trainingSurvivesAKilledWorker() throws Exception {
@@ -102,6 +160,7 @@ class LocalClusterIT {
                 "--averaging-frequency", "2", "--workers", "2", "--model", dir.resolve("k.zip").toString(), "--no-progress")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("SPARK_VAE_NO_BUILD", "1");
+        pb.environment().put("SPARK_VAE_CLUSTER_DIR", STATE.toString());
         Process p = pb.start();
         // Kill worker 1 (its Worker JVM, by PID) once training is under way.
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);

@@ -14,12 +14,13 @@ import java.util.zip.ZipFile;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The README's default path (train on the embedded Spark, then evaluate, default seed), run twice in two
  * JVMs: the metrics files, the saved weights and Adam state and the evaluation repeat byte for byte. Only
- * the wall-clock columns (seconds, samples/s) may differ.
+ * the wall-clock columns (seconds, samples/s) may differ. While it trains, its JVM listens on loopback only.
  */
 class ReproducibleRunIT {
     private static final String DATA = Path.of("src", "test", "resources", "mnist-slice").toAbsolutePath().toString();
@@ -27,16 +28,22 @@ class ReproducibleRunIT {
     @TempDir
     Path dir;
 
-    private static String run(Path log, String... args) throws Exception {
+    /** Runs a command; returns every listening socket its process had while it ran (polled). */
+    private static java.util.Set<String> run(Path log, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of("submit", "spark-vae").toAbsolutePath().toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("SPARK_VAE_NO_BUILD", "1");
         Process p = pb.start();
-        assertTrue(p.waitFor(10, TimeUnit.MINUTES));
+        java.util.Set<String> listening = new java.util.TreeSet<>();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (!p.waitFor(300, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
+            listening.addAll(ListeningSockets.of(ListeningSockets.tree(p.pid())));
+        }
+        assertTrue(p.waitFor(1, TimeUnit.SECONDS), "timed out");
         String out = Files.readString(log);
         assertEquals(0, p.exitValue(), out);
-        return out;
+        return listening;
     }
 
     /** The CSV without its two timing columns (the last two). */
@@ -56,8 +63,11 @@ class ReproducibleRunIT {
         for (int i = 0; i < 2; i++) {
             Path model = dir.resolve("run" + i + ".zip");
             // The default seed (0), which ND4J alone does not honour (Nd4jSeeds).
-            run(dir.resolve("train" + i + ".log"), "train", "--data", DATA, "--epochs", "2",
+            java.util.Set<String> listening = run(dir.resolve("train" + i + ".log"), "train", "--data", DATA, "--epochs", "2",
                     "--model", model.toString(), "--no-progress");
+            // The embedded Spark's driver listens (RPC, block manager), on loopback only.
+            assertFalse(listening.isEmpty(), "the socket probe saw the embedded driver listen");
+            assertTrue(listening.stream().allMatch(ListeningSockets::isLoopback), "listening off loopback: " + listening);
             Path out = dir.resolve("run" + i + ".metrics.json");
             run(dir.resolve("eval" + i + ".log"), "evaluate", "--data", DATA, "--model", model.toString(),
                     "--out", out.toString(), "--iwae", "5", "--iwae-images", "200", "--no-progress");
