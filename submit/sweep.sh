@@ -8,7 +8,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 [ $# -ge 2 ] || { echo "usage: $0 GRID.yaml DIR [sweep options...]" >&2; exit 2; }
-grid="$1"; out="$2"; shift 2
+grid="$1"; out="$(realpath -m -- "$2")"; shift 2  # DIR, DIR/ and ./DIR take the same lock
 mkdir -p "$(dirname "$out")"
 exec 9>"$out.lock"
 if ! flock -n 9; then

@@ -27,8 +27,11 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "model.zip", paramLabel = "FILE", description = "Model to evaluate, any Hadoop path (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the metrics as JSON here (atomically).")
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the metrics as JSON here (atomically; refused if it exists).")
     Path out;
+
+    @Option(names = "--overwrite", description = "Replace an existing --out file.")
+    boolean overwrite;
 
     @Option(names = "--batch-size", defaultValue = "1000", description = "Evaluation batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -67,8 +70,8 @@ final class EvaluateCommand implements Callable<Integer> {
         if (iwaeImages != null && (iwaeImages <= 0 || iwae == null)) {
             throw new IllegalArgumentException("--iwae-images must be a positive number and needs --iwae, got " + iwaeImages);
         }
-        if (out != null) {
-            AtomicFiles.requireDirectory(out.toAbsolutePath().getParent(), out);
+        if (out != null && !overwrite) {
+            AtomicFiles.refuseExisting(out, "pass --overwrite to replace it or choose another --out");
         }
         ModelStore.Loaded loaded = ModelStore.load(model);
         if (iwae != null && !loaded.vae().supportsImportanceWeights()) {

@@ -28,8 +28,11 @@ final class PpcaCommand implements Callable<Integer> {
     @Option(names = "--latent-dim", defaultValue = "10", description = "Latent dimension q (default: ${DEFAULT-VALUE}).")
     int latentDim;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the metrics as JSON here (atomically).")
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the metrics as JSON here (atomically; refused if it exists).")
     Path out;
+
+    @Option(names = "--overwrite", description = "Replace an existing --out file.")
+    boolean overwrite;
 
     @Mixin
     SparkOptions spark = new SparkOptions();
@@ -42,8 +45,8 @@ final class PpcaCommand implements Callable<Integer> {
         if (latentDim < 1 || latentDim >= 784) {
             throw new IllegalArgumentException("--latent-dim must be in 1..783 for PPCA, got " + latentDim);
         }
-        if (out != null) {
-            AtomicFiles.requireDirectory(out.toAbsolutePath().getParent(), out);
+        if (out != null && !overwrite) {
+            AtomicFiles.refuseExisting(out, "pass --overwrite to replace it or choose another --out");
         }
         MnistFiles files = data.resolve();
         LabelledImages train = files.read28x28(MnistFiles.Split.TRAIN);

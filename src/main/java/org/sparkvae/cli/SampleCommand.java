@@ -33,13 +33,20 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--overwrite", description = "Replace existing output PNGs.")
+    boolean overwrite;
+
     @Override
     public Integer call() throws Exception {
         if (count <= 0 || count > 4096) {
             throw new IllegalArgumentException("--count must be in 1..4096, got " + count);
         }
-        AtomicFiles.requireDirectory(out.toAbsolutePath().getParent(), out);
         Path meanOut = meanPathFor(out);
+        if (!overwrite) {
+            for (Path p : mean ? java.util.List.of(out, meanOut) : java.util.List.of(out)) {
+                AtomicFiles.refuseExisting(p, "pass --overwrite to replace it or choose another --samples");
+            }
+        }
         Vae vae = ModelStore.load(model).vae();
         org.sparkvae.model.Nd4jSeeds.seed(seed);
         INDArray z = vae.samplePrior(count);

@@ -44,6 +44,10 @@ final class SweepCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String dataRoot;
 
+    @Option(names = "--max-configs", defaultValue = "500", paramLabel = "N",
+            description = "Refuse grids of more configurations than this (default: ${DEFAULT-VALUE}).")
+    int maxConfigs;
+
     @Mixin
     SparkOptions spark = new SparkOptions();
 
@@ -66,11 +70,23 @@ final class SweepCommand implements Callable<Integer> {
         try (InputStream in = Files.newInputStream(gridFile)) {
             configs = SweepGrid.parse(in, grid);
         }
+        SweepGrid.Estimate size = SweepGrid.estimate(configs);
+        System.err.printf(Locale.ROOT, "sweep grid %s: %d configurations, about %.1f MB of models and results%n",
+                grid, size.configs(), size.bytes() / 1e6);
+        if (maxConfigs <= 0) {
+            throw new IllegalArgumentException("--max-configs must be positive, got " + maxConfigs);
+        }
+        if (size.configs() > maxConfigs) {
+            throw new IllegalArgumentException(grid + ": the grid has " + size.configs() + " configurations (about "
+                    + Math.round(size.bytes() / 1e9) + " GB), more than --max-configs " + maxConfigs
+                    + "; pass --max-configs " + size.configs() + " to run it");
+        }
         Map<String, String> dirs = new HashMap<>();
         for (SweepConfig c : configs) {
             dirs.computeIfAbsent(c.dataset, this::dataDir);
         }
-        try (SparkSession session = spark.session("spark-vae sweep")) {
+        try (org.sparkvae.io.RunLock lock = org.sparkvae.io.RunLock.acquire(out, "another sweep");
+             SparkSession session = spark.session("spark-vae sweep")) {
             SweepRunner.Summary s = new SweepRunner(mode, averagingFrequency).run(session, configs, dirs::get, out, System.err::println);
             System.out.printf(Locale.ROOT, "sweep %s: %d configs, %d trained, %d skipped (finished earlier), %d failed, %.1f s wall; "
                             + "results in %s%n", out, s.total(), s.trained(), s.skipped(), s.failures().size(), s.seconds(),

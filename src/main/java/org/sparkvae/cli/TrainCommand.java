@@ -13,6 +13,7 @@ import org.sparkvae.model.ModelStore;
 import org.sparkvae.model.Vae;
 import org.sparkvae.model.VaeConfig;
 import org.sparkvae.train.Checkpoints;
+import org.sparkvae.io.RunLock;
 import org.sparkvae.train.EpochMetrics;
 import org.sparkvae.train.SparkTrainer;
 import org.sparkvae.train.SparkTrainingOptions;
@@ -87,12 +88,17 @@ final class TrainCommand implements Callable<Integer> {
         VaeConfig config = modelOptions.config();
         DataMode mode = modelOptions.dataMode(config);
         TrainingOptions options = new TrainingOptions(epochs, batchSize, seed);
-        // Fail before any work when the result could not be written or would replace the user's file.
-        HadoopFiles.requireParentDirectory(model);
-        if (!overwrite) {
-            HadoopFiles.refuseExisting(model, "pass --overwrite to replace it or choose another --model");
-        }
+        // Fail before any work when the result would replace the user's files. (The model's directory is
+        // created once the inputs are known to be good, so bad input leaves nothing behind.)
         String metricsCsv = metricsPathFor(model);
+        List<String> outputs = List.of(model, ModelStore.infoPathFor(model), metricsCsv,
+                HadoopFiles.sibling(model, baseName(model) + ".metrics.parquet"),
+                HadoopFiles.sibling(model, baseName(model) + ".curves.png"));
+        if (!overwrite) {
+            // --resume continues its own run's files; only the finished model is never replaced.
+            HadoopFiles.refuseExisting(resume ? List.of(model) : outputs,
+                    "pass --overwrite to replace it, --resume to continue its run, or choose another --model");
+        }
         org.sparkvae.train.MetricsFiles metricsFiles = new org.sparkvae.train.MetricsFiles(metricsCsv,
                 HadoopFiles.sibling(model, baseName(model) + ".metrics.parquet"),
                 HadoopFiles.sibling(model, baseName(model) + ".curves.png"), config.describe());
@@ -137,55 +143,63 @@ final class TrainCommand implements Callable<Integer> {
         Vae trained = vae;
         // The test ELBO after every epoch (one JVM, seeded, so epochs are comparable); not in "seconds".
         INDArray testX = noTestEval ? null : Features.of(files.read28x28(MnistFiles.Split.TEST), mode);
-        org.sparkvae.evaluate.ElboEvaluator testEvaluator = new org.sparkvae.evaluate.ElboEvaluator(1000, false);
-        java.util.function.Consumer<EpochMetrics> onEpoch = (EpochMetrics m) -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("epoch", m.epoch());
-            row.put("train_neg_elbo", m.trainNegElbo());
-            if (testX != null) {
-                org.sparkvae.evaluate.ElboReport t = testEvaluator.evaluate(trained, testX, seed, true);
-                row.put("test_neg_elbo", t.negElbo());
-                row.put("test_recon", t.recon());
-                row.put("test_kl", t.kl());
+        // The inputs are good: create the model's directory and hold the run's lock (a second run on the same
+        // --model is refused at once; the kernel drops the lock if this process dies, so --resume still works).
+        HadoopFiles.mkdirs(HadoopFiles.parent(model));
+        try (RunLock lock = RunLock.acquire(checkpoints.dir(), "another training run of " + model)) {
+            if (!overwrite) { // a run that finished while this one was starting
+                HadoopFiles.refuseExisting(List.of(model), "pass --overwrite to replace it or choose another --model");
             }
-            row.put("seconds", m.seconds());
-            row.put("samples_per_second", m.samplesPerSecond());
-            history.add(row);
-            System.err.printf("epoch %d/%d: train -ELBO %.3f%s, %.1f s (%.0f samples/s)%n",
-                    m.epoch(), epochs, m.trainNegElbo(), row.containsKey("test_neg_elbo")
-                            ? String.format(java.util.Locale.ROOT, ", test -ELBO %.3f", (Double) row.get("test_neg_elbo")) : "",
-                    m.seconds(), m.samplesPerSecond());
-            try {
-                metricsFiles.write(history);
-                checkpoints.save(trained, infoAfter.apply(m.epoch()), m.epoch());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            org.sparkvae.evaluate.ElboEvaluator testEvaluator = new org.sparkvae.evaluate.ElboEvaluator(1000, false);
+            java.util.function.Consumer<EpochMetrics> onEpoch = (EpochMetrics m) -> {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("epoch", m.epoch());
+                row.put("train_neg_elbo", m.trainNegElbo());
+                if (testX != null) {
+                    org.sparkvae.evaluate.ElboReport t = testEvaluator.evaluate(trained, testX, seed, true);
+                    row.put("test_neg_elbo", t.negElbo());
+                    row.put("test_recon", t.recon());
+                    row.put("test_kl", t.kl());
+                }
+                row.put("seconds", m.seconds());
+                row.put("samples_per_second", m.samplesPerSecond());
+                history.add(row);
+                System.err.printf("epoch %d/%d: train -ELBO %.3f%s, %.1f s (%.0f samples/s)%n",
+                        m.epoch(), epochs, m.trainNegElbo(), row.containsKey("test_neg_elbo")
+                                ? String.format(java.util.Locale.ROOT, ", test -ELBO %.3f", (Double) row.get("test_neg_elbo")) : "",
+                        m.seconds(), m.samplesPerSecond());
+                try {
+                    metricsFiles.write(history);
+                    checkpoints.save(trained, infoAfter.apply(m.epoch()), m.epoch());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+            if (!singleJvm) {
+                try (org.apache.spark.sql.SparkSession session = spark.session("spark-vae train")) {
+                    org.apache.spark.api.java.JavaSparkContext sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(session.sparkContext());
+                    // On one machine the test ELBO after a fixed number of epochs is what users compare, and
+                    // averaging costs it (bench/README.md): one worker unless asked. A cluster is there to be used.
+                    int w = workers != null ? workers : sc.isLocal() ? 1 : sc.defaultParallelism();
+                    distribution.put("master", session.sparkContext().master());
+                    distribution.put("workers", w);
+                    distribution.put("averaging_frequency", averagingFrequency);
+                    SparkTrainingOptions sparkOptions = new SparkTrainingOptions(epochs, batchSize, averagingFrequency, w, seed);
+                    System.err.printf("Spark master %s: %s, batch %d per worker, averaging every %d minibatches%s%n",
+                            session.sparkContext().master(), w == 1 ? "1 worker" : w + " workers", batchSize, averagingFrequency,
+                            workers == null && sc.isLocal() ? " (one worker on an embedded master; --workers N to average N)" : "");
+                    (noProgress ? new SparkTrainer(sparkOptions).quiet() : new SparkTrainer(sparkOptions)).train(sc, vae,
+                            spark.frame(session, train, "train", mode, w), firstEpoch, onEpoch);
+                }
+            } else {
+                INDArray x = Features.of(train, mode);
+                new Trainer(options, !noProgress).train(vae, x, firstEpoch, onEpoch);
             }
-        };
-        if (!singleJvm) {
-            try (org.apache.spark.sql.SparkSession session = spark.session("spark-vae train")) {
-                org.apache.spark.api.java.JavaSparkContext sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(session.sparkContext());
-                // On one machine the test ELBO after a fixed number of epochs is what users compare, and
-                // averaging costs it (bench/README.md): one worker unless asked. A cluster is there to be used.
-                int w = workers != null ? workers : sc.isLocal() ? 1 : sc.defaultParallelism();
-                distribution.put("master", session.sparkContext().master());
-                distribution.put("workers", w);
-                distribution.put("averaging_frequency", averagingFrequency);
-                SparkTrainingOptions sparkOptions = new SparkTrainingOptions(epochs, batchSize, averagingFrequency, w, seed);
-                System.err.printf("Spark master %s: %s, batch %d per worker, averaging every %d minibatches%s%n",
-                        session.sparkContext().master(), w == 1 ? "1 worker" : w + " workers", batchSize, averagingFrequency,
-                        workers == null && sc.isLocal() ? " (one worker on an embedded master; --workers N to average N)" : "");
-                (noProgress ? new SparkTrainer(sparkOptions).quiet() : new SparkTrainer(sparkOptions)).train(sc, vae,
-                        spark.frame(session, train, "train", mode, w), firstEpoch, onEpoch);
-            }
-        } else {
-            INDArray x = Features.of(train, mode);
-            new Trainer(options, !noProgress).train(vae, x, firstEpoch, onEpoch);
+            ModelStore.save(vae, infoAfter.apply(epochs), model);
+            System.out.println("saved " + model + " (info " + ModelStore.infoPathFor(model) + ", metrics " + metricsCsv
+                    + " and .parquet, curves " + HadoopFiles.sibling(model, baseName(model) + ".curves.png")
+                    + ", checkpoints " + checkpoints.dir() + ")");
         }
-        ModelStore.save(vae, infoAfter.apply(epochs), model);
-        System.out.println("saved " + model + " (info " + ModelStore.infoPathFor(model) + ", metrics " + metricsCsv
-                + " and .parquet, curves " + HadoopFiles.sibling(model, baseName(model) + ".curves.png")
-                + ", checkpoints " + checkpoints.dir() + ")");
         return 0;
     }
 

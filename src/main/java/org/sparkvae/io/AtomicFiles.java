@@ -12,7 +12,8 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * Writes files so that a reader sees either the old content or the complete new content, never a
- * half-written file: write to a temporary sibling, then rename over the target.
+ * half-written file: write to a temporary sibling, then rename over the target. Missing parent
+ * directories are created.
  */
 public final class AtomicFiles {
     /** Something that writes a whole file's content to a stream. */
@@ -45,7 +46,7 @@ public final class AtomicFiles {
     public static void writeVia(Path target, PathWriter writer) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
-        requireDirectory(dir, target);
+        Files.createDirectories(dir); // as users expect of an output path (--model runs/m.zip with no runs/ yet)
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
         boolean done = false;
         try {
@@ -56,13 +57,6 @@ public final class AtomicFiles {
             if (!done) {
                 Files.deleteIfExists(tmp);
             }
-        }
-    }
-
-    /** Fails with a clear message when {@code dir} (the parent of {@code target}) does not exist. */
-    public static void requireDirectory(Path dir, Path target) throws IOException {
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new NoSuchFileException(target + ": directory " + dir + " does not exist");
         }
     }
 

@@ -25,10 +25,14 @@ public final class HadoopFiles {
 
     /** True for plain local paths and {@code file:} URIs. */
     public static boolean isLocal(String path) {
-        String scheme = URI.create(path.replace(" ", "%20")).getScheme();
-        return scheme == null || scheme.equals("file") || scheme.length() == 1; // "C:" style never here, kept safe
+        // Read the scheme by hand: URI parsing rejects characters a local file name may hold ([, %, <, space).
+        java.util.regex.Matcher m = SCHEME.matcher(path);
+        return !m.lookingAt() || m.group(1).equalsIgnoreCase("file");
     }
 
+    private static final java.util.regex.Pattern SCHEME = java.util.regex.Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]+):");
+
+    /** A local path taken literally; {@code file:} URIs are decoded. */
     public static java.nio.file.Path localPath(String path) {
         return path.startsWith("file:") ? java.nio.file.Path.of(URI.create(path)) : java.nio.file.Path.of(path);
     }
@@ -39,20 +43,6 @@ public final class HadoopFiles {
 
     public static boolean exists(String path) throws IOException {
         return isLocal(path) ? Files.exists(localPath(path)) : fs(path).exists(new Path(path));
-    }
-
-    /** Fails with "TARGET: directory PARENT does not exist" when the target's directory is missing. */
-    public static void requireParentDirectory(String target) throws IOException {
-        if (isLocal(target)) {
-            java.nio.file.Path t = localPath(target);
-            AtomicFiles.requireDirectory(t.toAbsolutePath().getParent(), t);
-            return;
-        }
-        Path parent = new Path(target).getParent();
-        FileSystem fs = fs(target);
-        if (parent == null || !fs.exists(parent) || !fs.getFileStatus(parent).isDirectory()) {
-            throw new FileNotFoundException(target + ": directory " + parent + " does not exist");
-        }
     }
 
     /** Sibling path: same directory, another file name. */
@@ -152,6 +142,22 @@ public final class HadoopFiles {
             names.add(st.getPath().getName());
         }
         return names;
+    }
+
+    /** Fails, naming the first one, when any of {@code targets} exists. */
+    public static void refuseExisting(List<String> targets, String hint) throws IOException {
+        for (String t : targets) {
+            refuseExisting(t, hint);
+        }
+    }
+
+    /** The directory holding {@code path}. */
+    public static String parent(String path) {
+        if (isLocal(path)) {
+            java.nio.file.Path p = localPath(path).toAbsolutePath().getParent();
+            return p == null ? "/" : p.toString();
+        }
+        return new Path(path).getParent().toString();
     }
 
     /** As {@link AtomicFiles#refuseExisting} for any Hadoop path: fails when {@code target} exists. */

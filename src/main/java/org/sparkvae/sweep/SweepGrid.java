@@ -151,4 +151,29 @@ public final class SweepGrid {
     static Map<String, Object> asMap(SweepConfig c) {
         return JSON.convertValue(c, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
     }
+
+    /** A grid's size and the disk its models and results will take. */
+    public record Estimate(int configs, long bytes) { }
+
+    /**
+     * Counts the configurations and estimates their disk use without allocating a network: each saved model
+     * holds its parameters and Adam's two moments (4 bytes each), plus about 20 KB of JSON and results.
+     */
+    public static Estimate estimate(List<SweepConfig> configs) {
+        long bytes = 0;
+        java.util.Map<String, Long> perShape = new java.util.HashMap<>();
+        for (SweepConfig c : configs) {
+            org.sparkvae.model.VaeConfig v = c.vaeConfig();
+            bytes += perShape.computeIfAbsent(v.toString(), k -> {
+                org.deeplearning4j.nn.conf.MultiLayerConfiguration conf = org.sparkvae.model.VaeNetworkFactory.configuration(
+                        v, 0, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+                long params = 0;
+                for (org.deeplearning4j.nn.conf.NeuralNetConfiguration l : conf.getConfs()) {
+                    params += l.getLayer().initializer().numParams(l);
+                }
+                return 12 * params + 20_000;
+            });
+        }
+        return new Estimate(configs.size(), bytes);
+    }
 }

@@ -63,9 +63,15 @@ class BadInputTest {
     }
 
     @Test
-    void modelInMissingDirectory() throws Exception {
-        assertOneErrorLine(run("train", "--epochs", "1", "--data", validData().toString(),
+    void modelInMissingDirectoryIsCreatedOnlyOnceTheInputsAreGood() throws Exception {
+        // Trust issue row 12: the model's directory is created (as --out's is), but not for a run that fails on its input.
+        assertOneErrorLine(run("train", "--epochs", "1", "--data", dir.resolve("absent").toString(),
                 "--model", dir.resolve("no/such/dir/m.zip").toString()), 1, "does not exist");
+        assertFalse(Files.exists(dir.resolve("no")));
+        Run ok = run("train", "--epochs", "1", "--single-jvm", "--no-test-eval", "--no-progress", "--data", validData().toString(),
+                "--model", dir.resolve("no/such/dir/m.zip").toString());
+        assertEquals(0, ok.status(), ok.err());
+        assertTrue(Files.exists(dir.resolve("no/such/dir/m.zip")));
     }
 
     @Test
@@ -208,5 +214,48 @@ class BadInputTest {
         assertOneErrorLine(run("sweep", "--grid", grid.toString(), "--out", dir.resolve("s").toString(), "--parallel", "threads"),
                 1, "--parallel", "configs|data");
         assertFalse(Files.exists(dir.resolve("s")), "nothing written for a refused sweep");
+    }
+
+    /** Trust issue row 5: no command replaces an existing output without --overwrite; the file keeps its bytes. */
+    @Test
+    void existingOutputsAreNeverReplacedSilently() throws Exception {
+        String data = validData().toString();
+        Path out = Files.writeString(dir.resolve("metrics.json"), "mine");
+        assertOneErrorLine(run("evaluate", "--model", dir.resolve("none.zip").toString(), "--out", out.toString()), 1,
+                "metrics.json", "already exists", "--overwrite");
+        assertOneErrorLine(run("ppca", "--data", data, "--out", out.toString()), 1, "metrics.json", "already exists");
+        Path png = Files.writeString(dir.resolve("s.png"), "mine");
+        assertOneErrorLine(run("sample", "--model", dir.resolve("none.zip").toString(), "--samples", png.toString()), 1,
+                "s.png", "already exists");
+        Files.delete(png);
+        Path mean = Files.writeString(dir.resolve("s-mean.png"), "mine");
+        assertOneErrorLine(run("sample", "--model", dir.resolve("none.zip").toString(), "--samples", png.toString()), 1,
+                "s-mean.png", "already exists");
+        for (String sibling : new String[] {"m.json", "m.metrics.csv", "m.metrics.parquet", "m.curves.png"}) {
+            Path f = Files.writeString(dir.resolve(sibling), "mine");
+            assertOneErrorLine(run("train", "--data", data, "--model", dir.resolve("m.zip").toString()), 1,
+                    sibling, "already exists", "--overwrite");
+            assertEquals("mine", Files.readString(f));
+            Files.delete(f);
+        }
+        assertEquals("mine", Files.readString(out));
+        assertEquals("mine", Files.readString(mean));
+        assertFalse(Files.exists(dir.resolve("m.ckpt")));
+    }
+
+    /** Trust issue row 10: a huge grid is refused before anything starts, with its size and disk estimate. */
+    @Test
+    void hugeSweepGridNeedsMaxConfigs() throws Exception {
+        StringBuilder dims = new StringBuilder();
+        for (int m = 1; m <= 600; m++) {
+            dims.append(m == 1 ? "" : ", ").append(m);
+        }
+        Path grid = Files.writeString(dir.resolve("huge.yaml"), "latent_dims: [" + dims + "]\npriors: [gaussian]\n");
+        StringWriter err = new StringWriter();
+        int status = SparkVaeCli.execute(new PrintWriter(err, true), "sweep", "--grid", grid.toString(), "--out", dir.resolve("s").toString());
+        assertEquals(1, status, err.toString());
+        String last = err.toString().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.contains("600 configurations") && last.contains("--max-configs 500") && last.contains("--max-configs 600"), last);
+        assertFalse(Files.exists(dir.resolve("s")));
     }
 }

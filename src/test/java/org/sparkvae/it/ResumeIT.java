@@ -64,6 +64,14 @@ class ResumeIT {
         while (!Files.readString(log).contains("epoch 3/8") && p.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
+        // Trust issue row 6: a second run with the same --model is refused at once while the first trains.
+        assertTrue(p.isAlive());
+        Path second = dir.resolve("second.log");
+        Process other = start(second, trainArgs(killed, "--overwrite")); // even --overwrite may not clobber a live run
+        assertTrue(other.waitFor(2, TimeUnit.MINUTES));
+        assertEquals(1, other.exitValue(), Files.readString(second));
+        assertTrue(Files.readString(second).contains("another training run of " + killed + " is already writing here"),
+                Files.readString(second));
         p.toHandle().destroyForcibly(); // the launcher execs java: this is the training JVM itself
         p.waitFor(1, TimeUnit.MINUTES);
         assertFalse(Files.exists(killed), "killed before the end: " + Files.readString(log));

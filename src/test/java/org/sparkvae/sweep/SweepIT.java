@@ -68,6 +68,10 @@ class SweepIT {
         while (count(results) < 1 && first.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
+        // Trust issue row 6: a second driver on the same directory is refused at once while the first runs.
+        assertTrue(first.isAlive());
+        String refused = finish(start(dir.resolve("concurrent.log"), args), dir.resolve("concurrent.log"), 1);
+        assertTrue(refused.contains("another sweep is already writing here"), refused);
         first.toHandle().destroyForcibly(); // the launcher execs java: this is the driver itself
         first.waitFor(1, TimeUnit.MINUTES);
         Set<String> finishedBefore = names(results);
@@ -118,6 +122,33 @@ class SweepIT {
         assertEquals(6, new SweepResults(dataOut.toString()).finished().size());
         System.out.println("SweepIT wall times: configs " + wall(second) + " s (rerun of " + (6 - finishedBefore.size())
                 + " configs), data " + wall(data) + " s (6 configs)");
+    }
+
+    /** submit/sweep.sh DIR and DIR/ are one sweep: the second start exits 0 at once and says so in DIR.log. */
+    @Test
+    void sweepScriptTakesOneLockPerDirectory() throws Exception {
+        Path grid = Files.writeString(dir.resolve("grid.yaml"), "latent_dims: [2]\nepochs: 1\ntrain_images: 500\niwae_k: 0\n");
+        Path out = dir.resolve("nightly");
+        String script = Path.of("submit", "sweep.sh").toAbsolutePath().toString();
+        ProcessBuilder pb = new ProcessBuilder(script, grid.toString(), out.toString(), "--master", "local[1]",
+                "--data-root", dataRoot().toString()).redirectErrorStream(true).redirectOutput(dir.resolve("a.out").toFile());
+        pb.environment().put("SPARK_VAE_NO_BUILD", "1");
+        Process first = pb.start();
+        Path log = dir.resolve("nightly.log");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!(Files.exists(log) && Files.readString(log).contains("starting")) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        ProcessBuilder again = new ProcessBuilder(script, grid.toString(), out + "/", "--master", "local[1]",
+                "--data-root", dataRoot().toString()).redirectErrorStream(true).redirectOutput(dir.resolve("b.out").toFile());
+        again.environment().put("SPARK_VAE_NO_BUILD", "1");
+        Process second = again.start();
+        assertTrue(second.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, second.exitValue());
+        assertTrue(first.isAlive(), "the first sweep was still running when the second was turned away");
+        assertTrue(Files.readString(log).contains("is still running; not starting another"), Files.readString(log));
+        assertTrue(first.waitFor(5, TimeUnit.MINUTES));
+        assertEquals(0, first.exitValue(), Files.readString(log));
     }
 
     @Test
