@@ -36,14 +36,16 @@ public final class IdxReader {
     }
 
     public IdxImages readImages(String path) throws IOException {
-        try (DataInputStream in = open(path)) {
-            return readImages(path, in);
+        Opened o = open(path);
+        try (DataInputStream in = o.in()) {
+            return readImages(path, in, o.length());
         }
     }
 
     public byte[] readLabels(String path) throws IOException {
-        try (DataInputStream in = open(path)) {
-            return readLabels(path, in);
+        Opened o = open(path);
+        try (DataInputStream in = o.in()) {
+            return readLabels(path, in, o.length());
         }
     }
 
@@ -60,6 +62,11 @@ public final class IdxReader {
 
     /** Parses an images file from a stream; {@code name} is used in error messages only. */
     public static IdxImages readImages(String name, InputStream stream) throws IOException {
+        return readImages(name, stream, -1);
+    }
+
+    /** As {@link #readImages(String, InputStream)}; {@code fileLength} (-1: unknown, e.g. gzip) is checked against the header first. */
+    static IdxImages readImages(String name, InputStream stream, long fileLength) throws IOException {
         DataInputStream in = stream instanceof DataInputStream d ? d : new DataInputStream(stream);
         int magic = readHeaderInt(name, in, "magic number");
         if (magic != IMAGES_MAGIC) {
@@ -74,16 +81,16 @@ public final class IdxReader {
             throw new IdxFormatException(name, "invalid dimensions " + count + "x" + rows + "x" + cols);
         }
         long bytes = (long) count * rows * cols;
-        if (bytes > Integer.MAX_VALUE - 16) {
-            throw new IdxFormatException(name, "too large: " + bytes + " pixel bytes");
-        }
-        byte[] pixels = new byte[(int) bytes];
-        readBody(name, in, pixels, count + " images of " + rows + "x" + cols);
+        byte[] pixels = readBody(name, in, bytes, fileLength < 0 ? -1 : fileLength - 16, count + " images of " + rows + "x" + cols);
         return new IdxImages(count, rows, cols, pixels);
     }
 
     /** Parses a labels file from a stream; {@code name} is used in error messages only. */
     public static byte[] readLabels(String name, InputStream stream) throws IOException {
+        return readLabels(name, stream, -1);
+    }
+
+    static byte[] readLabels(String name, InputStream stream, long fileLength) throws IOException {
         DataInputStream in = stream instanceof DataInputStream d ? d : new DataInputStream(stream);
         int magic = readHeaderInt(name, in, "magic number");
         if (magic != LABELS_MAGIC) {
@@ -95,12 +102,13 @@ public final class IdxReader {
         if (count < 0) {
             throw new IdxFormatException(name, "negative label count " + count);
         }
-        byte[] labels = new byte[count];
-        readBody(name, in, labels, count + " labels");
-        return labels;
+        return readBody(name, in, count, fileLength < 0 ? -1 : fileLength - 8, count + " labels");
     }
 
-    private DataInputStream open(String path) throws IOException {
+    /** An open IDX stream and the file's length when it equals the IDX bytes' length (-1 for gzip). */
+    private record Opened(DataInputStream in, long length) { }
+
+    private Opened open(String path) throws IOException {
         Path p = new Path(path);
         FileSystem fs = p.getFileSystem(hadoopConf);
         FileStatus status;
@@ -116,13 +124,14 @@ public final class IdxReader {
         InputStream in = new BufferedInputStream(raw, 1 << 16);
         if (path.endsWith(".gz")) {
             try {
-                in = new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+                // No buffer after the inflater: a stream that breaks off then reports exactly what it delivered.
+                in = new GZIPInputStream(in, 1 << 16);
             } catch (IOException e) {
                 raw.close();
                 throw new IdxFormatException(path, "not a valid gzip file (" + e.getMessage() + ")");
             }
         }
-        return new DataInputStream(in);
+        return new Opened(new DataInputStream(in), path.endsWith(".gz") ? -1 : status.getLen());
     }
 
     private static int readHeaderInt(String name, DataInputStream in, String what) throws IOException {
@@ -133,29 +142,50 @@ public final class IdxReader {
         }
     }
 
-    private static void readBody(String name, DataInputStream in, byte[] into, String expected)
+    /**
+     * Reads the {@code claimed} body bytes the header promises. Nothing is allocated from the claim alone:
+     * a known body length must match it exactly (checked before reading), and a stream of unknown length
+     * (gzip) fills a buffer that grows only as bytes arrive, so a lying header costs what the file really
+     * holds. Bodies larger than a quarter of the heap are refused up front.
+     */
+    private static byte[] readBody(String name, DataInputStream in, long claimed, long knownBody, String expected)
             throws IOException {
+        if (knownBody >= 0 && knownBody != claimed) {
+            throw new IdxFormatException(name, (knownBody < claimed ? "truncated: " : "trailing bytes: ") + "header promises "
+                    + expected + " (" + claimed + " bytes) but the file holds " + Math.max(0, knownBody));
+        }
+        long limit = Math.min(Integer.MAX_VALUE - 16, Runtime.getRuntime().maxMemory() / 4);
+        if (claimed > limit) {
+            throw new IdxFormatException(name, "header promises " + expected + " (" + claimed + " bytes), more than this "
+                    + "JVM can hold (" + limit + " bytes: a quarter of its heap; raise SPARK_VAE_JAVA_MEM)");
+        }
+        byte[] buf = new byte[(int) Math.min(claimed, 1 << 20)];
         int read = 0;
         try {
-            while (read < into.length) {
-                int n = in.read(into, read, into.length - read);
+            while (read < claimed) {
+                if (read == buf.length) {
+                    buf = java.util.Arrays.copyOf(buf, (int) Math.min(claimed, 2L * buf.length));
+                }
+                // Small reads, so a gzip stream that breaks off mid-way still reports what it delivered.
+                int n = in.read(buf, read, Math.min(buf.length - read, 1 << 16));
                 if (n < 0) {
                     break;
                 }
                 read += n;
             }
         } catch (java.util.zip.ZipException e) {
-            throw new IdxFormatException(name, "corrupt gzip data (" + e.getMessage() + ")");
+            throw new IdxFormatException(name, "corrupt gzip data after " + read + " bytes (" + e.getMessage() + ")");
         } catch (EOFException e) {
             // GZIPInputStream reports a cut-off stream as EOFException: same as a short file.
         }
-        if (read < into.length) {
+        if (read < claimed) {
             throw new IdxFormatException(name, "truncated: header promises " + expected + " ("
-                    + into.length + " bytes) but the file holds only " + read);
+                    + claimed + " bytes) but the file holds only " + read);
         }
         if (in.read() >= 0) {
             throw new IdxFormatException(name, "trailing bytes after " + expected
                     + ": the header does not match the file size");
         }
+        return buf;
     }
 }

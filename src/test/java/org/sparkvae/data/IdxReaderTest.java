@@ -127,4 +127,85 @@ class IdxReaderTest {
         assertArrayEquals(new int[] {5, 0, 4, 1, 9}, java.util.stream.IntStream.range(0, 5).map(train::label).toArray());
         assertArrayEquals(new int[] {7, 2, 1, 0, 4}, java.util.stream.IntStream.range(0, 5).map(test::label).toArray());
     }
+
+    private static byte[] header(int... ints) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * ints.length);
+        for (int v : ints) {
+            b.putInt(v);
+        }
+        return b.array();
+    }
+
+    /** Trust issue row 8: headers that claim gigabytes are refused from the file length, before any allocation. */
+    @Test
+    void headerBombsOnPlainFilesAreRefusedFromTheFileLength() throws IOException {
+        byte[] labels = java.util.Arrays.copyOf(header(LABELS_MAGIC, Integer.MAX_VALUE), 14);
+        Path l = Files.write(dir.resolve("bomb-idx1-ubyte"), labels);
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> reader.readLabels(l.toString()));
+        assertTrue(e.getMessage().contains("truncated") && e.getMessage().contains("holds 6"), e.getMessage());
+        // Just under 2 GiB of pixels promised, 2.4 KB present.
+        byte[] images = java.util.Arrays.copyOf(header(IMAGES_MAGIC, 2_700_000, 28, 28), 16 + 2400);
+        Path im = Files.write(dir.resolve("bomb-idx3-ubyte"), images);
+        long before = usedHeap();
+        IdxFormatException e2 = assertThrows(IdxFormatException.class, () -> reader.readImages(im.toString()));
+        assertTrue(e2.getMessage().contains("holds 2400"), e2.getMessage());
+        assertTrue(usedHeap() - before < 100_000_000, "no 2 GB buffer was allocated");
+    }
+
+    /** A gzip whose header lies: the buffer grows with the bytes that really arrive, and stops at the claim. */
+    @Test
+    void headerBombsInGzipCostOnlyWhatTheStreamHolds() throws IOException {
+        // Header: 300,000 images (235 MB, within the test JVM's limit); stream: 3 MB of pixels.
+        Path shortGz = dir.resolve("short-idx3-ubyte.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(shortGz))) {
+            out.write(header(IMAGES_MAGIC, 300_000, 28, 28));
+            out.write(new byte[3_000_000]);
+        }
+        long before = usedHeap();
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> reader.readImages(shortGz.toString()));
+        assertTrue(e.getMessage().contains("truncated") && e.getMessage().contains("holds only 3000000"), e.getMessage());
+        assertTrue(usedHeap() - before < 100_000_000, "the buffer grew with the data, not to the header's 235 MB");
+        // A claim beyond what the heap can hold is refused before reading.
+        Path hugeGz = dir.resolve("huge-idx3-ubyte.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(hugeGz))) {
+            out.write(header(IMAGES_MAGIC, 2_700_000, 28, 28));
+        }
+        assertTrue(assertThrows(IdxFormatException.class, () -> reader.readImages(hugeGz.toString())).getMessage()
+                .contains("more than this JVM can hold"));
+        // Header: 10 images; stream: 50 MB (a 50 KB gzip). Reading stops after the claim.
+        Path longGz = dir.resolve("long-idx3-ubyte.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(longGz))) {
+            out.write(header(IMAGES_MAGIC, 10, 28, 28));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 50; i++) {
+                out.write(zeros);
+            }
+        }
+        IdxFormatException e2 = assertThrows(IdxFormatException.class, () -> reader.readImages(longGz.toString()));
+        assertTrue(e2.getMessage().contains("trailing bytes"), e2.getMessage());
+    }
+
+    /** Trust issue row 11: a gzip cut in half reports the bytes it did deliver, not 0. */
+    @Test
+    void truncatedGzipSaysHowMuchItHeld() throws IOException {
+        byte[] content = IdxTestFiles.images(IMAGES_MAGIC, 1000, 28, 28, 784_000);
+        new java.util.Random(1).nextBytes(java.util.Arrays.copyOfRange(content, 16, content.length));
+        java.util.Random r = new java.util.Random(1);
+        for (int i = 16; i < content.length; i++) {
+            content[i] = (byte) r.nextInt(256); // incompressible: half the gzip is about half the pixels
+        }
+        Path full = IdxTestFiles.write(dir, "full.gz", content);
+        byte[] gz = Files.readAllBytes(full);
+        Path cut = Files.write(dir.resolve("half-idx3-ubyte.gz"), java.util.Arrays.copyOf(gz, gz.length / 2));
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> reader.readImages(cut.toString()));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("holds only (\\d+)").matcher(e.getMessage());
+        assertTrue(m.find(), e.getMessage());
+        long held = Long.parseLong(m.group(1));
+        assertTrue(held > 300_000 && held < 400_000, e.getMessage());
+    }
+
+    private static long usedHeap() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
 }
