@@ -67,6 +67,11 @@ final class ReportCommand implements Callable<Integer> {
         if (!overwrite) {
             HadoopFiles.refuseExisting(html, "pass --overwrite or choose another --out");
         }
+        // Every input is read and checked before anything is written.
+        List<Map<String, Object>> sweepRows = sweep == null ? null : new org.sparkvae.sweep.SweepResults(sweep).rows();
+        if (sweepRows != null && sweepRows.isEmpty()) {
+            throw new IllegalArgumentException("--sweep " + sweep + ": no finished configurations there");
+        }
         ModelStore.Loaded loaded = ModelStore.load(model);
         Vae vae = loaded.vae();
         ModelInfo info = loaded.info();
@@ -74,7 +79,6 @@ final class ReportCommand implements Callable<Integer> {
         LabelledImages test = data.resolve().read28x28(MnistFiles.Split.TEST);
         INDArray x = Features.of(test, mode);
         String describe = vae.config().describe();
-        HadoopFiles.mkdirs(out);
 
         RunReport report = new RunReport("spark-vae run: " + HadoopFiles.fileName(model));
         report.fact("model", model).fact("configuration", describe).fact("data", info.dataset() + " (" + info.dataMode() + "), "
@@ -128,11 +132,8 @@ final class ReportCommand implements Callable<Integer> {
                 report.figure("Aggregate posterior", String.format(Locale.ROOT, "One z ~ q(z|x) per test image (%d), coloured by class%s.",
                         s.n(), s.explained() == null ? "" : "; first two principal components (Spark MLlib PCA)"), Files.readAllBytes(scatter));
             }
-            if (sweep != null) {
-                List<Map<String, Object>> rows = new org.sparkvae.sweep.SweepResults(sweep).rows();
-                if (rows.isEmpty()) {
-                    throw new IllegalArgumentException("--sweep " + sweep + ": no finished configurations there");
-                }
+            if (sweepRows != null) {
+                List<Map<String, Object>> rows = sweepRows;
                 report.figure("Sweep: leaderboard", "Test -ELBO against the latent dimension M, one line per prior (mean over seeds); "
                         + rows.size() + " finished configurations in " + sweep + ".", org.sparkvae.analysis.LeaderboardPlot.pngBytes(rows));
                 report.table("Sweep: results (nats per test image)", List.of("latentDim", "prior", "likelihood", "arch", "seed",
@@ -140,6 +141,11 @@ final class ReportCommand implements Callable<Integer> {
             }
             Path page = work.resolve("report.html");
             Files.write(page, report.bytes());
+            // The figures are published only now that the whole page exists: a failure leaves no stray PNGs.
+            HadoopFiles.mkdirs(out);
+            for (Path png : figures) {
+                HadoopFiles.publish(png, HadoopFiles.child(out, png.getFileName().toString()));
+            }
             HadoopFiles.publish(page, html);
         } finally {
             org.apache.commons.io.FileUtils.deleteQuietly(work.toFile());
@@ -157,16 +163,18 @@ final class ReportCommand implements Callable<Integer> {
         return Math.min(a + 1, images.size() - 1);
     }
 
-    private static byte[] publish(Path work, String name, byte[] png, String outDir) throws java.io.IOException {
+    private byte[] publish(Path work, String name, byte[] png, String outDir) throws java.io.IOException {
         Path file = work.resolve(name);
         Files.write(file, png);
         return publish(file, outDir);
     }
 
-    /** Moves the file to the report directory; returns its bytes for embedding. */
-    private static byte[] publish(Path file, String outDir) throws java.io.IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        HadoopFiles.publish(file, HadoopFiles.child(outDir, file.getFileName().toString()));
-        return bytes;
+    /** The figures to publish beside the page once it is complete. */
+    private final List<Path> figures = new java.util.ArrayList<>();
+
+    /** Remembers the file for the report directory; returns its bytes for embedding. */
+    private byte[] publish(Path file, String outDir) throws java.io.IOException {
+        figures.add(file);
+        return Files.readAllBytes(file);
     }
 }

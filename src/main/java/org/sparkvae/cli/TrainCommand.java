@@ -150,6 +150,15 @@ final class TrainCommand implements Callable<Integer> {
             if (!overwrite) { // a run that finished while this one was starting
                 HadoopFiles.refuseExisting(List.of(model), "pass --overwrite to replace it or choose another --model");
             }
+            // Temporary files of this run's earlier, killed writers (the lock says none is alive).
+            for (String output : outputs) {
+                HadoopFiles.deleteStaleTemps(output);
+            }
+            for (String name : HadoopFiles.list(checkpoints.dir())) {
+                if (name.startsWith(".") && name.endsWith(".tmp")) {
+                    HadoopFiles.delete(HadoopFiles.child(checkpoints.dir(), name));
+                }
+            }
             org.sparkvae.evaluate.ElboEvaluator testEvaluator = new org.sparkvae.evaluate.ElboEvaluator(1000, false);
             java.util.function.Consumer<EpochMetrics> onEpoch = (EpochMetrics m) -> {
                 Map<String, Object> row = new LinkedHashMap<>();

@@ -144,6 +144,24 @@ public final class HadoopFiles {
         return names;
     }
 
+    /**
+     * Deletes the temporary files that writers of {@code target} leave when they are killed mid-write
+     * ({@code .NAME.<n>.tmp} beside it: {@link AtomicFiles} and {@link #publish} name them so). Call it only
+     * while holding the run's {@link RunLock}: then no live writer owns them.
+     */
+    public static int deleteStaleTemps(String target) throws IOException {
+        String prefix = "." + fileName(target) + ".";
+        String dir = parent(target);
+        int n = 0;
+        for (String name : list(dir)) {
+            if (name.startsWith(prefix) && name.endsWith(".tmp")) {
+                delete(child(dir, name));
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Fails, naming the first one, when any of {@code targets} exists. */
     public static void refuseExisting(List<String> targets, String hint) throws IOException {
         for (String t : targets) {

@@ -258,4 +258,23 @@ class BadInputTest {
         assertTrue(last.contains("600 configurations") && last.contains("--max-configs 500") && last.contains("--max-configs 600"), last);
         assertFalse(Files.exists(dir.resolve("s")));
     }
+
+    /** Trust issue row 9: report validates --sweep before writing; train removes temp files of killed writers. */
+    @Test
+    void reportChecksItsSweepFirstAndTrainClearsStaleTemps() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty-sweep"));
+        assertOneErrorLine(run("report", "--model", dir.resolve("none.zip").toString(), "--out", dir.resolve("rep").toString(),
+                "--sweep", empty.toString()), 1, "--sweep", "no finished configurations");
+        assertFalse(Files.exists(dir.resolve("rep")));
+
+        Path stale = Files.writeString(dir.resolve(".m.zip.8123456.tmp"), "half a model");
+        Path staleMetrics = Files.writeString(dir.resolve(".m.metrics.csv.77.tmp"), "half");
+        Path staleCkpt = Files.writeString(Files.createDirectories(dir.resolve("m.ckpt")).resolve(".epoch-0001.zip.5.tmp"), "half");
+        Path other = Files.writeString(dir.resolve(".other.zip.1.tmp"), "not this run's");
+        Run r = run("train", "--epochs", "1", "--single-jvm", "--no-test-eval", "--no-progress", "--data", validData().toString(),
+                "--model", dir.resolve("m.zip").toString());
+        assertEquals(0, r.status(), r.err());
+        assertFalse(Files.exists(stale) || Files.exists(staleMetrics) || Files.exists(staleCkpt));
+        assertTrue(Files.exists(other));
+    }
 }
