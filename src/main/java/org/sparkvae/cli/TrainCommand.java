@@ -205,9 +205,11 @@ final class TrainCommand implements Callable<Integer> {
                 new Trainer(options, !noProgress).train(vae, x, firstEpoch, onEpoch);
             }
             ModelStore.save(vae, infoAfter.apply(epochs), model);
-            System.out.println("saved " + model + " (info " + ModelStore.infoPathFor(model) + ", metrics " + metricsCsv
-                    + " and .parquet, curves " + HadoopFiles.sibling(model, baseName(model) + ".curves.png")
-                    + ", checkpoints " + checkpoints.dir() + ")");
+            // Name only what exists: with --epochs 0 no epoch ran, so no metrics or checkpoints were written.
+            System.out.println("saved " + model + " (info " + ModelStore.infoPathFor(model) + (history.isEmpty()
+                    ? "; no epochs trained, so no metrics, curves or checkpoints)"
+                    : ", metrics " + metricsCsv + " and .parquet, curves " + HadoopFiles.sibling(model, baseName(model) + ".curves.png")
+                    + ", checkpoints " + checkpoints.dir() + ")"));
         }
         return 0;
     }

@@ -143,6 +143,7 @@ public final class ModelZipReader {
         } catch (RuntimeException e) {
             throw refuse(zip, CONFIGURATION + " is not a network configuration (" + firstLine(e) + ")");
         }
+        checkAgainstInfo(conf, in.info().config(), zip);
         long nParams = 0;
         for (NeuralNetConfiguration layer : conf.getConfs()) {
             nParams += layer.getLayer().initializer().numParams(layer);
@@ -164,6 +165,30 @@ public final class ModelZipReader {
             }
         }
         return new ModelStore.Loaded(new Vae(net, in.info().config()), in.info());
+    }
+
+    /**
+     * The info entry must describe the network it travels with: evaluate and sample obey the info (data mode,
+     * likelihood), so an entry that claims another likelihood, prior or size than the network would be obeyed
+     * silently. The network is the truth; a mismatch is refused.
+     */
+    private static void checkAgainstInfo(MultiLayerConfiguration conf, VaeConfig claimed, Path zip) throws IOException {
+        if (conf.getConfs().isEmpty()
+                || !(conf.getConf(VaeNetworkFactory.outputLayer(conf)).getLayer() instanceof ElboOutputLayer loss)) {
+            throw refuse(zip, CONFIGURATION + " is not a spark-vae network (its last layer is not the ELBO layer)");
+        }
+        try {
+            VaeNetworkFactory.latentLayer(conf);
+        } catch (IllegalArgumentException e) {
+            throw refuse(zip, CONFIGURATION + " is not a spark-vae network (no latent layer)");
+        }
+        String network = "prior " + loss.prior() + ", likelihood " + loss.likelihood() + ", M=" + loss.latentDim()
+                + ", D=" + loss.dataSize();
+        String info = "prior " + claimed.prior() + ", likelihood " + claimed.likelihood() + ", M=" + claimed.latentDim()
+                + ", D=" + claimed.inputSize();
+        if (!network.equals(info)) {
+            throw refuse(zip, ModelStore.INFO_ENTRY + " describes " + info + " but the network is " + network);
+        }
     }
 
     private static ZipFile open(Path zip) throws IOException {

@@ -66,7 +66,7 @@ public final class SweepGrid {
                             c.seed = seed;
                             c.epochs = scalarInt(root, "epochs", 10, name);
                             c.batchSize = scalarInt(root, "batch_size", 128, name);
-                            c.learningRate = root.has("learning_rate") ? root.get("learning_rate").asDouble() : 1e-3;
+                            c.learningRate = scalarDouble(root, "learning_rate", 1e-3, name);
                             c.components = scalarInt(root, "components", 10, name);
                             c.variance = root.has("variance") ? root.get("variance").asText() : "learned";
                             c.levels = scalarInt(root, "levels", 1, name);
@@ -100,8 +100,35 @@ public final class SweepGrid {
         } catch (IllegalArgumentException e) {
             String msg = e.getMessage() == null ? "" : e.getMessage();
             throw new IllegalArgumentException(name + ": bad configuration " + c.describe() + ": "
-                    + (msg.startsWith("No enum constant") ? "unknown value " + msg.substring(msg.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT) : msg));
+                    + enumMessage(msg));
         }
+    }
+
+    /** "No enum constant org.sparkvae.model.PriorKind.X.Y" -> "unknown prior 'x.y'"; other messages unchanged. */
+    static String enumMessage(String msg) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("No enum constant (?:[\\w$]+\\.)*?(PriorKind|LikelihoodKind|Architecture)\\.(.*)",
+                java.util.regex.Pattern.DOTALL).matcher(msg);
+        if (!m.matches()) {
+            return msg;
+        }
+        String field = switch (m.group(1)) {
+            case "PriorKind" -> "prior";
+            case "LikelihoodKind" -> "likelihood";
+            default -> "arch";
+        };
+        String value = m.group(2).toLowerCase(java.util.Locale.ROOT).replaceAll("[^\\x20-\\x7e]", "?");
+        return "unknown " + field + " '" + (value.length() > 60 ? value.substring(0, 60) + "..." : value) + "'";
+    }
+
+    private static double scalarDouble(JsonNode root, String key, double def, String name) {
+        if (!root.has(key)) {
+            return def;
+        }
+        JsonNode v = root.get(key);
+        if (!v.isNumber()) { // asDouble() would read "fast" as 0.0
+            throw new IllegalArgumentException(name + ": '" + key + "' must be a number, got " + v);
+        }
+        return v.asDouble();
     }
 
     private static int scalarInt(JsonNode root, String key, int def, String name) {

@@ -277,4 +277,24 @@ class BadInputTest {
         assertFalse(Files.exists(stale) || Files.exists(staleMetrics) || Files.exists(staleCkpt));
         assertTrue(Files.exists(other));
     }
+
+    /** Trust issue row 11: local paths are literal ([, %, < are file-name characters); --epochs 0 claims nothing unwritten. */
+    @Test
+    void oddLocalPathsAndZeroEpochs() throws Exception {
+        String data = validData().toString();
+        Path odd = dir.resolve("runs [1] 100% <a>").resolve("m.zip");
+        java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.out;
+        System.setOut(new java.io.PrintStream(stdout, true));
+        try {
+            Run r = run("train", "--epochs", "0", "--single-jvm", "--no-test-eval", "--no-progress", "--data", data,
+                    "--model", odd.toString());
+            assertEquals(0, r.status(), r.err());
+        } finally {
+            System.setOut(saved);
+        }
+        assertTrue(Files.exists(odd));
+        assertTrue(stdout.toString().contains("no epochs trained, so no metrics, curves or checkpoints"), stdout.toString());
+        assertFalse(Files.exists(odd.resolveSibling("m.metrics.csv")));
+    }
 }

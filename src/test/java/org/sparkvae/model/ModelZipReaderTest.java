@@ -231,6 +231,20 @@ public class ModelZipReaderTest {
         assertTrue(refused(big).contains("configuration.json"));
     }
 
+    /** Trust issue row 11: an info entry claiming another likelihood than the network is refused, not obeyed. */
+    @Test
+    void infoContradictingTheNetworkIsRefused() throws Exception {
+        Path lying = craft("lying.zip", m -> {
+            String info = new String(m.get(ModelStore.INFO_ENTRY), StandardCharsets.UTF_8);
+            assertTrue(info.contains("\"likelihood\" : \"BERNOULLI\""), info);
+            m.put(ModelStore.INFO_ENTRY, info.replace("\"likelihood\" : \"BERNOULLI\"", "\"likelihood\" : \"GAUSSIAN\"")
+                    .getBytes(StandardCharsets.UTF_8));
+            return m;
+        });
+        String msg = refused(lying);
+        assertTrue(msg.contains("describes prior GAUSSIAN, likelihood GAUSSIAN") && msg.contains("network is prior GAUSSIAN, likelihood BERNOULLI"), msg);
+    }
+
     /** Every class that any spark-vae network names is on the reader's allow-list. */
     @Test
     void allowListCoversEveryNetworkWeBuild() throws Exception {

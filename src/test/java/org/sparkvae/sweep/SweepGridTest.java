@@ -88,4 +88,15 @@ class SweepGridTest {
         assertTrue(lines[1].contains(",88.123457,"));
         assertTrue(lines[1].contains("\"a,b\""));
     }
+
+    /** Trust issue row 11: a word where a number belongs and a YAML class tag are named, not read as 0 or "". */
+    @Test
+    void badScalarsAndTagsAreNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parse("latent_dims: [2]\nlearning_rate: fast\n"));
+        assertTrue(e.getMessage().contains("'learning_rate' must be a number, got \"fast\""), e.getMessage());
+        IllegalArgumentException tag = assertThrows(IllegalArgumentException.class,
+                () -> parse("latent_dims: [2]\npriors: [!!javax.script.ScriptEngineManager evil]\n"));
+        assertTrue(tag.getMessage().contains("unknown prior '") && !tag.getMessage().contains("unknown value '' "), tag.getMessage());
+    }
 }
