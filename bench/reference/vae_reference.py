@@ -54,19 +54,31 @@ class MoGPrior(nn.Module):
 
 
 class VAE(nn.Module):
-    def __init__(self, m, prior):
+    def __init__(self, m, prior, arch="mlp"):
         super().__init__()
         self.prior = prior
-        self.encoder_net = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(),
-                                         nn.Linear(512, 2 * m))
-        self.decoder_net = nn.Sequential(nn.Linear(m, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 784))
+        if arch == "mlp":
+            self.encoder_net = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(),
+                                             nn.Linear(512, 2 * m))
+            self.decoder_net = nn.Sequential(nn.Linear(m, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 784))
+        else:
+            # spark-vae's --arch cnn: conv 1->32 and 32->64 (4x4, stride 2, padding 1), dense 3136->512 -> 2M;
+            # dense M->512->3136, deconv 64->32 and 32->1 (4x4, stride 2, padding 1), logits flattened to 784.
+            self.encoder_net = nn.Sequential(nn.Unflatten(1, (1, 28, 28)), nn.Conv2d(1, 32, 4, 2, 1), nn.ReLU(),
+                                             nn.Conv2d(32, 64, 4, 2, 1), nn.ReLU(), nn.Flatten(), nn.Linear(3136, 512),
+                                             nn.ReLU(), nn.Linear(512, 2 * m))
+            self.decoder_net = nn.Sequential(nn.Linear(m, 512), nn.ReLU(), nn.Linear(512, 3136), nn.ReLU(),
+                                             nn.Unflatten(1, (64, 7, 7)), nn.ConvTranspose2d(64, 32, 4, 2, 1), nn.ReLU(),
+                                             nn.ConvTranspose2d(32, 1, 4, 2, 1), nn.Flatten())
 
     def q(self, x):
         mean, log_std = torch.chunk(self.encoder_net(x), 2, dim=-1)
         return td.Independent(td.Normal(loc=mean, scale=torch.exp(log_std)), 1)
 
     def p_x(self, z):
-        return td.Independent(td.Bernoulli(logits=self.decoder_net(z)), 1)
+        # z may carry sample dimensions in front ([k, n, M] for IWAE): the CNN's Unflatten needs [batch, M].
+        logits = self.decoder_net(z.reshape(-1, z.shape[-1])).reshape(*z.shape[:-1], 784)
+        return td.Independent(td.Bernoulli(logits=logits), 1)
 
     def neg_elbo_terms(self, x):
         q = self.q(x)
@@ -95,6 +107,8 @@ def main():
     ap.add_argument("--iwae", type=int, default=100)
     ap.add_argument("--iwae-images", type=int, default=2000)
     ap.add_argument("--threads", type=int, default=0, help="torch threads (default: torch's own choice)")
+    ap.add_argument("--arch", default="mlp", choices=["mlp", "cnn"])
+    ap.add_argument("--train-images", type=int, default=0, help="train on the first N images only (0: all)")
     ap.add_argument("--out")
     a = ap.parse_args()
     if a.threads > 0:
@@ -102,8 +116,10 @@ def main():
     torch.manual_seed(a.seed)
     x_train = torch.tensor(read_idx(find(a.data, "train-images-idx3-ubyte")).reshape(-1, 784) / 255.0 > 0.5).float()
     x_test = torch.tensor(read_idx(find(a.data, "t10k-images-idx3-ubyte")).reshape(-1, 784) / 255.0 > 0.5).float()
+    if a.train_images > 0:
+        x_train = x_train[:a.train_images]
     prior = GaussianPrior(a.latent_dim) if a.prior == "gaussian" else MoGPrior(a.latent_dim, 10)
-    model = VAE(a.latent_dim, prior)
+    model = VAE(a.latent_dim, prior, a.arch)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x_train), batch_size=a.batch_size, shuffle=True)
     seconds = []
@@ -123,18 +139,23 @@ def main():
         print(f"epoch {epoch + 1}: train -ELBO {total / n:.3f}, {seconds[-1]:.1f} s", file=sys.stderr, flush=True)
     model.eval()
     with torch.no_grad():
+        t_eval = time.time()
         r, k = [], []
         for i in range(0, len(x_test), 1000):
             recon, kl = model.neg_elbo_terms(x_test[i:i + 1000])
             r.append(recon)
             k.append(kl)
         recon, kl = torch.cat(r).double(), torch.cat(k).double()
+        eval_seconds = time.time() - t_eval
+        t_iwae = time.time()
         nll = []
         for i in range(0, a.iwae_images, 50):
             w = model.log_weights(x_test[i:min(i + 50, a.iwae_images)], a.iwae).double()
             nll.append(-(torch.logsumexp(w, 0) - math.log(a.iwae)))
         nll = torch.cat(nll)
+        iwae_seconds = time.time() - t_iwae
     result = {"implementation": "pytorch-" + torch.__version__, "prior": a.prior, "latent_dim": a.latent_dim,
+              "arch": a.arch, "steps_per_epoch": len(loader), "eval_seconds": eval_seconds, "iwae_seconds": iwae_seconds,
               "seed": a.seed, "epochs": a.epochs, "test_neg_elbo": (recon + kl).mean().item(),
               "test_recon": recon.mean().item(), "test_kl": kl.mean().item(),
               "test_nll_iwae": nll.mean().item(), "iwae_k": a.iwae, "iwae_n": a.iwae_images,

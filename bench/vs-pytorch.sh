@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# spark-vae's single JVM against the same model in PyTorch, on the same machine, data and core, one thread each
+# (the speed issue's yardstick). MLP on all 60,000 images; CNN on the first 6,400 (50 steps of 128). The two
+# implementations alternate REPS times; per run, a steady epoch is the median of epochs 2 and later; the ratio
+# printed is the median over the REPS alternations. Also the test -ELBO (10,000 images, one z each) and IWAE
+# (K=100 on 2,000 images) evaluation times.
+# Needs: apt-get install python3-torch libopenblas0-pthread (without the latter Debian's torch uses the reference
+# BLAS and looks 20x slower), run with /usr/bin/python3.
+# Usage: bench/vs-pytorch.sh [epochs=3] [reps=3] [archs="mlp cnn"]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+epochs="${1:-3}"; reps="${2:-3}"; archs="${3:-mlp cnn}"
+"$here/submit/spark-vae" fetch-data --dataset mnist --dir "$here/data/mnist" >/dev/null
+cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
+/usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "vs-pytorch.sh: error: /usr/bin/python3 has no torch (apt-get install python3-torch libopenblas0-pthread)" >&2; exit 1; }
+out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(/usr/bin/python3 -c 'import torch; print("torch", torch.__version__)')"
+for arch in $archs; do
+  images=0; [ "$arch" = cnn ] && images=6400
+  for rep in $(seq 1 "$reps"); do
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 "$here/bench/reference/vae_reference.py" --data "$here/data/mnist" \
+      --arch "$arch" --epochs "$epochs" --threads 1 --train-images "$images" --seed "$rep" 2>/dev/null | tail -1 > "$out/torch-$arch-$rep.json"
+    OMP_NUM_THREADS=1 java -Xmx3g -cp "$cp" org.sparkvae.bench.TrainingBenchmark "$here/data/mnist" "$epochs" 10 128 "$arch" "$images" \
+      2>/dev/null | tail -1 > "$out/jvm-$arch-$rep.json"
+    echo "  $arch run $rep done" >&2
+  done
+done
+/usr/bin/python3 - "$out" $archs <<'PY'
+import json, statistics, sys, glob
+out, archs = sys.argv[1], sys.argv[2:]
+def load(kind, arch):
+    return [json.load(open(f)) for f in sorted(glob.glob(f"{out}/{kind}-{arch}-*.json"))]
+def steady(r):
+    s = r["seconds_per_epoch"]
+    return statistics.median(s[1:] if len(s) > 1 else s)
+print(f"{'model':5} {'PyTorch s/epoch':>16} {'ms/step':>8} {'spark-vae s/epoch':>18} {'ms/step':>8} {'ratio':>6}   eval (torch / jvm)   IWAE-100 (torch / jvm)   test -ELBO (torch / jvm)")
+for arch in archs:
+    t, j = load("torch", arch), load("jvm", arch)
+    ratios = [steady(b) / steady(a) for a, b in zip(t, j)]
+    st, sj = statistics.median(map(steady, t)), statistics.median(map(steady, j))
+    steps = j[0]["steps_per_epoch"]
+    print(f"{arch:5} {st:16.2f} {1000*st/steps:8.1f} {sj:18.2f} {1000*sj/steps:8.1f} {statistics.median(ratios):5.2f}x"
+          f"   {statistics.median(r['eval_seconds'] for r in t):5.2f} / {statistics.median(r['eval_seconds'] for r in j):5.2f} s"
+          f"   {statistics.median(r['iwae_seconds'] for r in t):6.2f} / {statistics.median(r['iwae_seconds'] for r in j):6.2f} s"
+          f"      {statistics.median(r['test_neg_elbo'] for r in t):7.2f} / {statistics.median(r['test_neg_elbo'] for r in j):7.2f}"
+          f"   (ratios per run: {', '.join(f'{x:.2f}' for x in ratios)})")
+PY
