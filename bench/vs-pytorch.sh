@@ -3,7 +3,7 @@
 # (the speed issue's yardstick). MLP on all 60,000 images; CNN on the first 6,400 (50 steps of 128). The two
 # implementations alternate REPS times; per run, a steady epoch is the median of epochs 2 and later; the ratio
 # printed is the median over the REPS alternations. Also the test -ELBO (10,000 images, one z each) and IWAE
-# (K=100 on 2,000 images) evaluation times.
+# (K=100 on 2,000 images for the MLP, 200 for the CNN) evaluation times.
 # Needs: apt-get install python3-torch libopenblas0-pthread (without the latter Debian's torch uses the reference
 # BLAS and looks 20x slower), run with /usr/bin/python3.
 # Usage: bench/vs-pytorch.sh [epochs=3] [reps=3] [archs="mlp cnn"]
@@ -16,11 +16,12 @@ cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
 out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(/usr/bin/python3 -c 'import torch; print("torch", torch.__version__)')"
 for arch in $archs; do
-  images=0; [ "$arch" = cnn ] && images=6400
+  images=0; iwae_images=2000
+  [ "$arch" = cnn ] && images=6400 && iwae_images=200
   for rep in $(seq 1 "$reps"); do
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 "$here/bench/reference/vae_reference.py" --data "$here/data/mnist" \
-      --arch "$arch" --epochs "$epochs" --threads 1 --train-images "$images" --seed "$rep" 2>/dev/null | tail -1 > "$out/torch-$arch-$rep.json"
-    OMP_NUM_THREADS=1 java -Xmx3g -cp "$cp" org.sparkvae.bench.TrainingBenchmark "$here/data/mnist" "$epochs" 10 128 "$arch" "$images" \
+      --arch "$arch" --epochs "$epochs" --threads 1 --train-images "$images" --iwae-images "$iwae_images" --seed "$rep" 2>/dev/null | tail -1 > "$out/torch-$arch-$rep.json"
+    OMP_NUM_THREADS=1 java -Xmx3g -cp "$cp" org.sparkvae.bench.TrainingBenchmark "$here/data/mnist" "$epochs" 10 128 "$arch" "$images" 100 "$iwae_images" \
       2>/dev/null | tail -1 > "$out/jvm-$arch-$rep.json"
     echo "  $arch run $rep done" >&2
   done
