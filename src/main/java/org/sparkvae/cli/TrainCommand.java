@@ -178,8 +178,9 @@ final class TrainCommand implements Callable<Integer> {
                                 ? String.format(java.util.Locale.ROOT, ", test -ELBO %.3f", (Double) row.get("test_neg_elbo")) : "",
                         m.seconds(), m.samplesPerSecond());
                 try {
-                    metricsFiles.write(history);
+                    // The checkpoint first: metrics never describe an epoch that could not be checkpointed (full disk).
                     checkpoints.save(trained, infoAfter.apply(m.epoch()), m.epoch());
+                    metricsFiles.write(history);
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
