@@ -99,6 +99,9 @@ final class ReportCommand implements Callable<Integer> {
         report.table("Result (nats per test image)", List.copyOf(summary.keySet()), List.of(summary));
 
         Path work = Files.createTempDirectory("spark-vae-report-");
+        boolean outExisted = HadoopFiles.exists(out);
+        boolean projectionExisted = HadoopFiles.exists(HadoopFiles.child(out, "projection"));
+        boolean done = false;
         try {
             org.sparkvae.model.Nd4jSeeds.seed(seed);
             if (!history.isEmpty()) {
@@ -147,8 +150,21 @@ final class ReportCommand implements Callable<Integer> {
                 HadoopFiles.publish(png, HadoopFiles.child(out, png.getFileName().toString()));
             }
             HadoopFiles.publish(page, html);
+            done = true;
         } finally {
             org.apache.commons.io.FileUtils.deleteQuietly(work.toFile());
+            if (!done) { // a failed report (a full disk, say) leaves nothing it wrote behind
+                if (!outExisted) {
+                    HadoopFiles.deleteRecursively(out);
+                } else {
+                    for (Path png : figures) {
+                        HadoopFiles.delete(HadoopFiles.child(out, png.getFileName().toString()));
+                    }
+                    if (!projectionExisted) {
+                        HadoopFiles.deleteRecursively(HadoopFiles.child(out, "projection"));
+                    }
+                }
+            }
         }
         System.out.println("wrote " + html);
         return 0;

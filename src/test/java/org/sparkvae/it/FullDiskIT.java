@@ -79,4 +79,21 @@ class FullDiskIT {
         assertEquals(List.of("filler", "runs/m.ckpt/" + org.sparkvae.io.RunLock.NAME), files());
         assertEquals(0, Files.size(disk.resolve("runs/m.ckpt").resolve(org.sparkvae.io.RunLock.NAME)));
     }
+
+    @Test
+    void reportOnAFullDiskSaysSoInOneLineAndLeavesNothing() throws Exception {
+        Path model = dir.resolve("m.zip");
+        org.sparkvae.model.VaeConfig config = org.sparkvae.model.VaeConfig.mnist(2);
+        org.sparkvae.model.ModelStore.save(org.sparkvae.model.Vae.create(config, 1), new org.sparkvae.model.ModelInfo(config,
+                "binary", null, DATA, "md5", 0, 128, 0, java.util.Map.of(), "now", List.of()), model);
+        // 150 KB free: the projection fits, the figures do not.
+        Files.write(disk.resolve("filler"), new byte[(20 << 20) - (150 << 10)]);
+        String out = run(dir.resolve("report.log"), "report", "--model", model.toString(), "--data", DATA,
+                "--out", disk.resolve("rep").toString(), "--no-progress");
+        List<String> errors = out.lines().filter(l -> l.contains("error:")).toList();
+        assertEquals(1, errors.size(), out);
+        assertTrue(errors.get(0).contains("No space left on device"), out);
+        assertTrue(out.lines().noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception")), out);
+        assertEquals(List.of("filler"), files());
+    }
 }
