@@ -19,6 +19,14 @@ final class Charts {
 
     private Charts() { }
 
+    /** Class {@code c}'s colour: the ten-colour palette, then golden-ratio hues for data sets with more classes. */
+    static Color classColour(int c) {
+        if (c < CLASS_COLOURS.length) {
+            return CLASS_COLOURS[c];
+        }
+        return Color.getHSBColor((float) ((c * 0.6180339887498949) % 1.0), 0.75f, 0.85f);
+    }
+
     static void style(Chart<?, ?> chart) {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));

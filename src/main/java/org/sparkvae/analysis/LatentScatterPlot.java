@@ -23,7 +23,7 @@ public final class LatentScatterPlot {
     /**
      * @param x first coordinate per image
      * @param y second coordinate per image
-     * @param labels class 0..9 per image
+     * @param labels class per image, 0 .. (number of classes - 1)
      * @param explained explained-variance ratios of the two components, or null when M = 2 (no PCA)
      */
     public static XYChart chart(double[] x, double[] y, int[] labels, double[] explained, String model) {
@@ -37,7 +37,10 @@ public final class LatentScatterPlot {
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(3);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        for (int c = 0; c <= 9; c++) {
+        // The classes come from the data (largest label + 1): Fashion-MNIST, EMNIST (47, 62) or a user's own
+        // labels all get a series each; a fixed 0..9 loop silently dropped every point labelled 10 or more.
+        int classes = java.util.Arrays.stream(labels).max().orElse(-1) + 1;
+        for (int c = 0; c < classes; c++) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
             for (int i = 0; i < x.length; i++) {
@@ -49,9 +52,9 @@ public final class LatentScatterPlot {
             if (xs.isEmpty()) {
                 continue;
             }
-            XYSeries s = chart.addSeries("digit " + c, xs, ys);
+            XYSeries s = chart.addSeries((classes <= 10 ? "digit " : "class ") + c, xs, ys);
             s.setMarker(SeriesMarkers.CIRCLE);
-            s.setMarkerColor(Charts.CLASS_COLOURS[c]);
+            s.setMarkerColor(Charts.classColour(c));
         }
         return chart;
     }

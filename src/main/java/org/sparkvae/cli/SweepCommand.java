@@ -85,6 +85,7 @@ final class SweepCommand implements Callable<Integer> {
         for (SweepConfig c : configs) {
             dirs.computeIfAbsent(c.dataset, this::dataDir);
         }
+        org.sparkvae.sweep.SweepResults.requireSweepDirectory(out);
         try (org.sparkvae.io.RunLock lock = org.sparkvae.io.RunLock.acquire(out, "another sweep");
              SparkSession session = spark.session("spark-vae sweep")) {
             SweepRunner.Summary s = new SweepRunner(mode, averagingFrequency).run(session, configs, dirs::get, out, System.err::println);

@@ -95,4 +95,23 @@ public final class SweepResults {
     static String csv(List<Map<String, Object>> rows) {
         return org.sparkvae.io.CsvTable.format(COLUMNS, rows);
     }
+
+    /** What a sweep directory may hold; anything else means {@code dir} is not a sweep's and must not be written into. */
+    private static final java.util.Set<String> OWN = java.util.Set.of("results", "failures", "models", "attempts",
+            "results.csv", "results.parquet", "leaderboard.png", "sweep-report.html", org.sparkvae.io.RunLock.NAME);
+
+    /**
+     * Refuses a directory that holds files no sweep writes: pointing {@code --out} at a directory of one's own
+     * would otherwise replace its results.csv or leaderboard.png without a word. Empty, absent or an earlier
+     * sweep's directory (a rerun resumes it) is fine.
+     */
+    public static void requireSweepDirectory(String dir) throws java.io.IOException {
+        for (String name : HadoopFiles.list(dir)) {
+            if (!OWN.contains(name) && !(name.startsWith(".") && name.endsWith(".tmp")) && !name.startsWith(".results")
+                    && !name.startsWith(".leaderboard") && !name.startsWith(".sweep-report")) {
+                throw new java.nio.file.FileAlreadyExistsException(dir + ": holds '" + name
+                        + "', which is not part of a spark-vae sweep; choose an empty or new --out");
+            }
+        }
+    }
 }

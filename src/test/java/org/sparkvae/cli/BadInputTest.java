@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -296,5 +297,16 @@ class BadInputTest {
         assertTrue(Files.exists(odd));
         assertTrue(stdout.toString().contains("no epochs trained, so no metrics, curves or checkpoints"), stdout.toString());
         assertFalse(Files.exists(odd.resolveSibling("m.metrics.csv")));
+    }
+
+    /** Trust issue row 5 for sweeps: --out may be new, empty or an earlier sweep's, not a directory of the user's files. */
+    @Test
+    void sweepRefusesADirectoryThatIsNotASweep() throws Exception {
+        Path grid = Files.writeString(dir.resolve("g.yaml"), "latent_dims: [2]\n");
+        Path mine = Files.createDirectories(dir.resolve("mine"));
+        Files.writeString(mine.resolve("results.csv.bak"), "my own table");
+        assertOneErrorLine(run("sweep", "--grid", grid.toString(), "--out", mine.toString()), 1,
+                "results.csv.bak", "not part of a spark-vae sweep");
+        assertEquals(List.of("results.csv.bak"), Files.list(mine).map(p -> p.getFileName().toString()).toList());
     }
 }

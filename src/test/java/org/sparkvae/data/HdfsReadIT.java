@@ -87,11 +87,32 @@ class HdfsReadIT {
         String csv = new String(fs.open(new org.apache.hadoop.fs.Path(fs.getUri() + "/runs/m.metrics.csv")).readAllBytes());
         assertEquals(4, csv.strip().lines().count(), "header + 3 epochs: " + csv);
 
-        Path out = Files.createTempFile("hdfs-metrics", ".json");
+        Path out = Files.createTempDirectory("hdfs-metrics").resolve("metrics.json"); // evaluate refuses an existing --out
         assertEquals(0, org.sparkvae.cli.SparkVaeCli.execute("evaluate", "--master", "local[2]", "--data", root,
                 "--model", model, "--out", out.toString(), "--no-progress"));
         var m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toFile());
         assertEquals(500, m.get("n").asInt());
         assertTrue(m.get("test_neg_elbo").asDouble() < 543, m.toString());
+    }
+
+    /** Trust issue row 6 on HDFS: the lock is an atomically created file; a second holder is refused, a stale one taken over. */
+    @Test
+    void runLockOnHdfs() throws Exception {
+        String run = root + "/locked-run.ckpt";
+        org.apache.hadoop.fs.Path lockFile = new org.apache.hadoop.fs.Path(run + "/" + org.sparkvae.io.RunLock.NAME);
+        org.apache.hadoop.fs.FileSystem fs = hdfs.getFileSystem();
+        try (org.sparkvae.io.RunLock first = org.sparkvae.io.RunLock.acquire(run, "another training run")) {
+            assertTrue(fs.exists(lockFile));
+            org.sparkvae.io.RunLock.HeldException e = assertThrows(org.sparkvae.io.RunLock.HeldException.class,
+                    () -> org.sparkvae.io.RunLock.acquire(run, "another training run"));
+            assertTrue(e.getMessage().contains("is already writing here (pid "), e.getMessage());
+        }
+        assertTrue(!fs.exists(lockFile), "released: deleted");
+        // A dead run's lock: no heartbeat for 10 minutes. Taken over.
+        try (var out = fs.create(lockFile, false)) {
+            out.write("pid 1 on elsewhere".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        fs.setTimes(lockFile, System.currentTimeMillis() - 600_000, -1);
+        org.sparkvae.io.RunLock.acquire(run, "another training run").close();
     }
 }

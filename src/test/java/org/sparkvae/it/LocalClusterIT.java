@@ -78,7 +78,7 @@ class LocalClusterIT {
         Path model = dir.resolve("m.zip");
         Path trainLog = dir.resolve("train.log");
         ProcessBuilder pb = new ProcessBuilder(script("spark-submit.sh"), "--master", masterUrl, "train",
-                "--data", data, "--epochs", "2", "--batch-size", "100", "--averaging-frequency", "5",
+                "--data", data, "--epochs", "1", "--batch-size", "100", "--averaging-frequency", "5",
                 "--workers", "2", "--model", model.toString(), "--no-progress")
                 .redirectErrorStream(true).redirectOutput(trainLog.toFile());
         pb.environment().put("SPARK_VAE_NO_BUILD", "1");
@@ -86,9 +86,11 @@ class LocalClusterIT {
         Process submit = pb.start();
         // While it trains: every socket of the driver, the master, the workers and their executors is on loopback.
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (!Files.readString(trainLog).contains("epoch 1/2") && submit.isAlive() && System.nanoTime() < deadline) {
+        // The driver prints its master line once its executors are up; the job runs for several seconds after.
+        while (!Files.readString(trainLog).contains("Spark master ") && submit.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
+        Thread.sleep(2000);
         List<Long> pids = new ArrayList<>(ListeningSockets.tree(submit.pid()));
         for (String name : List.of("master", "worker-1", "worker-2")) {
             pids.addAll(ListeningSockets.tree(Long.parseLong(Files.readString(STATE.resolve(name + ".pid")).strip())));
