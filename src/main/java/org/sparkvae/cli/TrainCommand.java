@@ -91,17 +91,16 @@ final class TrainCommand implements Callable<Integer> {
         // Fail before any work when the result would replace the user's files. (The model's directory is
         // created once the inputs are known to be good, so bad input leaves nothing behind.)
         String metricsCsv = metricsPathFor(model);
-        List<String> outputs = List.of(model, ModelStore.infoPathFor(model), metricsCsv,
-                HadoopFiles.sibling(model, baseName(model) + ".metrics.parquet"),
-                HadoopFiles.sibling(model, baseName(model) + ".curves.png"));
+        String metricsParquet = HadoopFiles.sibling(model, baseName(model) + ".metrics.parquet");
+        String curvesPng = HadoopFiles.sibling(model, baseName(model) + ".curves.png");
+        List<String> outputs = List.of(model, ModelStore.infoPathFor(model), metricsCsv, metricsParquet, curvesPng);
         if (!overwrite) {
             // --resume continues its own run's files; only the finished model is never replaced.
             HadoopFiles.refuseExisting(resume ? List.of(model) : outputs,
                     "pass --overwrite to replace it, --resume to continue its run, or choose another --model");
         }
-        org.sparkvae.train.MetricsFiles metricsFiles = new org.sparkvae.train.MetricsFiles(metricsCsv,
-                HadoopFiles.sibling(model, baseName(model) + ".metrics.parquet"),
-                HadoopFiles.sibling(model, baseName(model) + ".curves.png"), config.describe());
+        org.sparkvae.train.MetricsFiles metricsFiles = new org.sparkvae.train.MetricsFiles(metricsCsv, metricsParquet,
+                curvesPng, config.describe());
         Checkpoints checkpoints = new Checkpoints(checkpointDirFor(model));
 
         Vae vae;
@@ -154,11 +153,7 @@ final class TrainCommand implements Callable<Integer> {
             for (String output : outputs) {
                 HadoopFiles.deleteStaleTemps(output);
             }
-            for (String name : HadoopFiles.list(checkpoints.dir())) {
-                if (name.startsWith(".") && name.endsWith(".tmp")) {
-                    HadoopFiles.delete(HadoopFiles.child(checkpoints.dir(), name));
-                }
-            }
+            checkpoints.deleteStaleTemps();
             org.sparkvae.evaluate.ElboEvaluator testEvaluator = new org.sparkvae.evaluate.ElboEvaluator(1000, false);
             java.util.function.Consumer<EpochMetrics> onEpoch = (EpochMetrics m) -> {
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -209,7 +204,7 @@ final class TrainCommand implements Callable<Integer> {
             // Name only what exists: with --epochs 0 no epoch ran, so no metrics or checkpoints were written.
             System.out.println("saved " + model + " (info " + ModelStore.infoPathFor(model) + (history.isEmpty()
                     ? "; no epochs trained, so no metrics, curves or checkpoints)"
-                    : ", metrics " + metricsCsv + " and .parquet, curves " + HadoopFiles.sibling(model, baseName(model) + ".curves.png")
+                    : ", metrics " + metricsCsv + " and .parquet, curves " + curvesPng
                     + ", checkpoints " + checkpoints.dir() + ")"));
         }
         return 0;

@@ -20,11 +20,15 @@ public final class Nd4jSeeds {
 
     /** A seed ND4J's native generator honours, derived from {@code seed} alone (distinct seeds stay distinct but for two). */
     public static long of(long seed) {
-        long z = seed + 0x9E3779B97F4A7C15L;
+        long z = splitMix(seed + 0x9E3779B97F4A7C15L);
+        return z == 0 || z == NODE_XOR ? z + 1 : z;
+    }
+
+    /** SplitMix64's finaliser: a bijection of the longs that sends nearby inputs to unrelated outputs. */
+    public static long splitMix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        z = z ^ (z >>> 31);
-        return z == 0 || z == NODE_XOR ? z + 1 : z;
+        return z ^ (z >>> 31);
     }
 
     /** Restarts this thread's ND4J generator at a state determined by {@code seed}. */

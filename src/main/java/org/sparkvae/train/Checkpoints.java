@@ -60,6 +60,15 @@ public final class Checkpoints {
         return Optional.of(ModelStore.load(HadoopFiles.child(dir, all.get(all.size() - 1))));
     }
 
+    /** Deletes temp files of killed checkpoint writers ({@code .epoch-N.zip.*.tmp}); call only while holding the run's lock. */
+    public void deleteStaleTemps() throws IOException {
+        for (String name : HadoopFiles.list(dir)) {
+            if (name.startsWith(".") && name.endsWith(".tmp")) {
+                HadoopFiles.delete(HadoopFiles.child(dir, name));
+            }
+        }
+    }
+
     public boolean isEmpty() throws IOException {
         return list().isEmpty();
     }

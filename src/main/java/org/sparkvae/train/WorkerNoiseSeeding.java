@@ -57,9 +57,6 @@ final class WorkerNoiseSeeding implements TrainingHook {
 
     /** SplitMix64's finaliser over {@code a} and {@code b}: nearby inputs give unrelated seeds. */
     static long mix(long a, long b) {
-        long z = a * 0x9E3779B97F4A7C15L + b;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return org.sparkvae.model.Nd4jSeeds.splitMix(a * 0x9E3779B97F4A7C15L + b);
     }
 }
