@@ -6,23 +6,36 @@
 # (K=100 on 2,000 images for the MLP, 200 for the CNN) evaluation times.
 # Needs: apt-get install python3-torch libopenblas0-pthread (without the latter Debian's torch uses the reference
 # BLAS and looks 20x slower), run with /usr/bin/python3.
-# Usage: bench/vs-pytorch.sh [epochs=3] [reps=3] [archs="mlp cnn"]
+# Each side gets its own best BLAS kernels: the JVM the launcher's rule (submit/env.sh: SkylakeX on AVX-512
+# CPUs, its JVM flags), PyTorch its OpenBLAS's own CPU detection (OPENBLAS_CORETYPE unset; a machine-wide
+# OPENBLAS_CORETYPE=Haswell makes it 1.4x slower on AVX-512 hosts). For the MLP a third row, "dl4j-stock", times a
+# network of stock DL4J layers with the same shape and FLOPs (StockNetworkBenchmark): DL4J's own floor.
+# Usage: bench/vs-pytorch.sh [epochs=3] [reps=3] [archs="mlp cnn"] [train images for the MLP=0 (all)]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-epochs="${1:-3}"; reps="${2:-3}"; archs="${3:-mlp cnn}"
+epochs="${1:-3}"; reps="${2:-3}"; archs="${3:-mlp cnn}"; mlp_images="${4:-0}"
 "$here/submit/spark-vae" fetch-data --dataset mnist --dir "$here/data/mnist" >/dev/null
+# shellcheck source=../submit/env.sh
+SPARK_VAE_NO_BUILD=1 source "$here/submit/env.sh"
 cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
+jvm_kernels="${OPENBLAS_CORETYPE:-}"
 /usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "vs-pytorch.sh: error: /usr/bin/python3 has no torch (apt-get install python3-torch libopenblas0-pthread)" >&2; exit 1; }
 out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(/usr/bin/python3 -c 'import torch; print("torch", torch.__version__)')"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(/usr/bin/python3 -c 'import torch; print("torch", torch.__version__)'); JVM OpenBLAS kernels: ${jvm_kernels:-auto}"
 for arch in $archs; do
-  images=0; iwae_images=2000
+  images="$mlp_images"; iwae_images=2000
   [ "$arch" = cnn ] && images=6400 && iwae_images=200
   for rep in $(seq 1 "$reps"); do
-    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 "$here/bench/reference/vae_reference.py" --data "$here/data/mnist" \
+    env -u OPENBLAS_CORETYPE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 "$here/bench/reference/vae_reference.py" --data "$here/data/mnist" \
       --arch "$arch" --epochs "$epochs" --threads 1 --train-images "$images" --iwae-images "$iwae_images" --seed "$rep" 2>/dev/null | tail -1 > "$out/torch-$arch-$rep.json"
-    OMP_NUM_THREADS=1 java -Xmx3g -cp "$cp" org.sparkvae.bench.TrainingBenchmark "$here/data/mnist" "$epochs" 10 128 "$arch" "$images" 100 "$iwae_images" \
-      2>/dev/null | tail -1 > "$out/jvm-$arch-$rep.json"
+    # shellcheck disable=SC2086
+    OMP_NUM_THREADS=1 OPENBLAS_CORETYPE="$jvm_kernels" java -Xmx3g $module_flags -cp "$cp" org.sparkvae.bench.TrainingBenchmark \
+      "$here/data/mnist" "$epochs" 10 128 "$arch" "$images" 100 "$iwae_images" 2>/dev/null | tail -1 > "$out/jvm-$arch-$rep.json"
+    if [ "$arch" = mlp ]; then
+      # shellcheck disable=SC2086
+      OMP_NUM_THREADS=1 OPENBLAS_CORETYPE="$jvm_kernels" java -Xmx3g $module_flags -cp "$cp" org.sparkvae.bench.StockNetworkBenchmark \
+        "$here/data/mnist" "$epochs" 10 128 "$images" 2>/dev/null | tail -1 > "$out/stock-$arch-$rep.json"
+    fi
     echo "  $arch run $rep done" >&2
   done
 done
@@ -45,4 +58,10 @@ for arch in archs:
           f"   {statistics.median(r['iwae_seconds'] for r in t):6.2f} / {statistics.median(r['iwae_seconds'] for r in j):6.2f} s"
           f"      {statistics.median(r['test_neg_elbo'] for r in t):7.2f} / {statistics.median(r['test_neg_elbo'] for r in j):7.2f}"
           f"   (ratios per run: {', '.join(f'{x:.2f}' for x in ratios)})")
+    k = load("stock", arch)
+    if k:
+        sk = statistics.median(map(steady, k))
+        kr = [steady(b) / steady(a) for a, b in zip(t, k)]
+        print(f"{'  dl4j-stock (same shape, stock layers)':41} {sk:9.2f} {1000*sk/steps:8.1f} {statistics.median(kr):5.2f}x"
+              f"   (spark-vae / stock: {sj / sk:.2f})")
 PY

@@ -17,6 +17,10 @@ if [ -z "${SPARK_VAE_NO_BUILD:-}" ] && build_needed; then
 fi
 
 module_flags="$(sed -n 's/^jvm.module.flags=//p' "$build_dir/classes/spark-vae-build.properties")"
+# JavaCPP reads /proc/self/statm on every native allocation to enforce maxPhysicalBytes: 5 % of a training
+# step (bench/README.md). Its other guard, maxBytes (default: the heap size), still triggers GC. Executors keep
+# their limits from conf/spark-defaults.conf.
+module_flags="$module_flags -Dorg.bytedeco.javacpp.maxPhysicalBytes=0"
 
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 if [ -n "${SPARK_VAE_BLAS_CORETYPE:-}" ]; then
