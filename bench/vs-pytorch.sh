@@ -21,7 +21,7 @@ cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
 jvm_kernels="${OPENBLAS_CORETYPE:-}"
 /usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "vs-pytorch.sh: error: /usr/bin/python3 has no torch (apt-get install python3-torch libopenblas0-pthread)" >&2; exit 1; }
 out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(/usr/bin/python3 -c 'import torch; print("torch", torch.__version__)'); JVM OpenBLAS kernels: ${jvm_kernels:-auto}"
+echo "machine: $(nproc --all) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(/usr/bin/python3 -c 'import torch; print("torch", torch.__version__)'); JVM OpenBLAS kernels: ${jvm_kernels:-auto}"
 for arch in $archs; do
   images="$mlp_images"; iwae_images=2000
   [ "$arch" = cnn ] && images=6400 && iwae_images=200

@@ -1,0 +1,94 @@
+package org.sparkvae.data.source;
+
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+import org.sparkvae.data.DataMode;
+
+import java.io.Serializable;
+import java.util.Locale;
+
+/**
+ * The data source's options, validated, with the settings named in every error.
+ *
+ * @param imagesPath the images file (resolved from a directory and {@code split} when a directory was given)
+ * @param labelsPath its labels file: the {@code labels} option, or the images file's twin
+ * @param recordsPerPartition records per task; 0 = about 64 MB of pixels each
+ */
+record IdxOptions(String imagesPath, String labelsPath, DataMode mode, double threshold, long recordsPerPartition)
+        implements Serializable {
+    static final long TARGET_PARTITION_BYTES = 64L << 20;
+
+    static IdxOptions parse(CaseInsensitiveStringMap options, org.apache.hadoop.conf.Configuration conf) throws java.io.IOException {
+        String path = options.get("path");
+        if (path == null || path.isEmpty()) {
+            throw new IllegalArgumentException("idx data source: no path: use spark.read.format(\"idx\").load(DIR_OR_IMAGES_FILE)");
+        }
+        String modeName = options.getOrDefault("mode", "binary").toLowerCase(Locale.ROOT);
+        DataMode mode;
+        try {
+            mode = DataMode.valueOf(modeName.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("idx data source: option mode must be binary or continuous, got '" + modeName + "'");
+        }
+        double threshold = number(options, "threshold", "0.5");
+        if (!(threshold >= 0 && threshold < 1)) {
+            throw new IllegalArgumentException("idx data source: option threshold must be in [0, 1), got " + threshold);
+        }
+        long perPartition = (long) number(options, "recordsPerPartition", "0");
+        if (perPartition < 0) {
+            throw new IllegalArgumentException("idx data source: option recordsPerPartition must be positive, got " + perPartition);
+        }
+        String split = options.getOrDefault("split", "train").toLowerCase(Locale.ROOT);
+        if (!split.equals("train") && !split.equals("test")) {
+            throw new IllegalArgumentException("idx data source: option split must be train or test, got '" + split + "'");
+        }
+        Path p = new Path(path);
+        org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(conf);
+        if (!fs.exists(p)) {
+            throw new java.io.FileNotFoundException(path + ": no such file");
+        }
+        String images;
+        if (fs.getFileStatus(p).isDirectory()) {
+            String base = split.equals("train") ? "train-images-idx3-ubyte" : "t10k-images-idx3-ubyte";
+            images = existing(fs, new Path(p, base).toString(), path + ": no " + base + " (or .gz) for split " + split);
+        } else {
+            images = path;
+        }
+        String labels = options.get("labels");
+        if (labels == null) {
+            String name = new Path(images).getName();
+            if (!name.contains("-images-idx3-ubyte")) {
+                throw new IllegalArgumentException("idx data source: " + images + " is not named X-images-idx3-ubyte[.gz]: "
+                        + "give its labels file with option labels");
+            }
+            String twin = new Path(new Path(images).getParent(), name.replace("-images-idx3-ubyte", "-labels-idx1-ubyte")
+                    .replaceAll("\\.gz$", "")).toString();
+            labels = existing(fs, twin, images + ": no labels file " + twin + " (or .gz) beside it: give one with option labels");
+        }
+        return new IdxOptions(images, labels, mode, threshold, perPartition);
+    }
+
+    private static double number(CaseInsensitiveStringMap options, String key, String dflt) {
+        String v = options.getOrDefault(key, dflt);
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("idx data source: option " + key + " must be a number, got '" + v + "'");
+        }
+    }
+
+    private static String existing(org.apache.hadoop.fs.FileSystem fs, String base, String message) throws java.io.IOException {
+        for (String candidate : new String[] {base, base + ".gz"}) {
+            if (fs.exists(new Path(candidate))) {
+                return candidate;
+            }
+        }
+        throw new java.io.FileNotFoundException(message);
+    }
+
+    /** Pixel value to model input: binary uses {@link #threshold} (pixel/255 &gt; threshold), continuous pixel/255. */
+    double transform(int pixel) {
+        // Continuous as the float pipeline computes it (pixel / 255f), so both paths give the model the same inputs.
+        return mode == DataMode.BINARY ? (pixel / 255.0 > threshold ? 1.0 : 0.0) : (double) (pixel / 255f);
+    }
+}
