@@ -37,6 +37,34 @@ final class SparkOptions {
                 : MnistDataFrames.loadCached(session, images, split, mode, partitions, parquetCache);
     }
 
+    /**
+     * The whole split of an IDX directory as a DataFrame. Read by the executors (the {@code idx} data source) when
+     * they can see the path — a Hadoop path, or a local one with a master on this machine; otherwise the driver
+     * reads it and ships the bytes in the tasks, as a local path on another host's executor would not exist.
+     */
+    Dataset<Row> splitFrame(SparkSession session, org.sparkvae.data.MnistFiles files, LabelledImages images, String split,
+                            DataMode mode, int partitions) throws IOException {
+        if (parquetCache == null && executorsSee(session, files.dir())) {
+            // Absolute: an executor's working directory is not the driver's.
+            String dir = org.sparkvae.io.HadoopFiles.isLocal(files.dir())
+                    ? org.sparkvae.io.HadoopFiles.localPath(files.dir()).toAbsolutePath().toString() : files.dir();
+            return MnistDataFrames.read(session, dir, split, mode, images.images().contentMd5());
+        }
+        return frame(session, images, split, mode, partitions);
+    }
+
+    static boolean executorsSee(SparkSession session, String path) {
+        if (!org.sparkvae.io.HadoopFiles.isLocal(path)) {
+            return true;
+        }
+        // Hadoop's Path reads these as URI syntax; our own readers take local names literally.
+        if (path.chars().anyMatch(c -> "[]{}%<>\\^`|\"#?* ".indexOf(c) >= 0)) {
+            return false;
+        }
+        String m = session.sparkContext().master();
+        return m.startsWith("local") || m.startsWith("spark://127.0.0.1:") || m.startsWith("spark://localhost:");
+    }
+
     /** One error line when a flag that means "no Spark" comes with {@code --master}. */
     void refuseWith(boolean noSpark, String flag) {
         if (noSpark && master != null) {

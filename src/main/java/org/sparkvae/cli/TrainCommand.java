@@ -194,7 +194,7 @@ final class TrainCommand implements Callable<Integer> {
                             session.sparkContext().master(), w == 1 ? "1 worker" : w + " workers", batchSize, averagingFrequency,
                             workers == null && sc.isLocal() ? " (one worker on an embedded master; --workers N to average N)" : "");
                     (noProgress ? new SparkTrainer(sparkOptions).quiet() : new SparkTrainer(sparkOptions)).train(sc, vae,
-                            spark.frame(session, train, "train", mode, w), firstEpoch, onEpoch);
+                            spark.splitFrame(session, files, train, "train", mode, w), firstEpoch, onEpoch);
                 }
             } else {
                 INDArray x = Features.of(train, mode);

@@ -109,6 +109,21 @@ public final class MnistDataFrames {
         return out.iterator();
     }
 
+    /**
+     * A split of an IDX directory read by the executors through the {@code idx} data source
+     * ({@link org.sparkvae.data.source.IdxDataSource}), in this class's schema: {@code features} as {@code array<float>}
+     * with the data mode, shape and {@code md5} (the images' checksum, for provenance) in its metadata.
+     */
+    public static Dataset<Row> read(SparkSession spark, String dir, String split, DataMode mode, String md5) {
+        Dataset<Row> df = spark.read().format(org.sparkvae.data.source.IdxDataSource.SHORT_NAME)
+                .option("mode", mode.cliName()).option("split", split).load(dir);
+        Metadata source = df.schema().apply(FEATURES).metadata();
+        Metadata meta = schema(mode, (int) source.getLong("rows"), (int) source.getLong("cols"), md5).apply(FEATURES).metadata();
+        return df.select(org.apache.spark.sql.functions.col(INDEX), org.apache.spark.sql.functions.col(LABEL),
+                org.apache.spark.ml.functions.vector_to_array(org.apache.spark.sql.functions.col(FEATURES), "float32")
+                        .as(FEATURES, meta));
+    }
+
     /** The {@code features} value of a row (selected or full) as a float array. */
     public static float[] features(Row row, int column) {
         List<Object> values = row.getList(column);
