@@ -61,16 +61,7 @@ public final class StockNetworkBenchmark {
         List<Double> seconds = new ArrayList<>();
         Random rng = new Random(1);
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            int[] order = new int[n];
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
-            for (int i = n - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
+            int[] order = org.sparkvae.train.Trainer.permutation(n, rng);
             long t0 = System.nanoTime();
             for (int from = 0; from < n; from += batch) {
                 int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + batch));

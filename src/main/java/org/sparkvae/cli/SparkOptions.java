@@ -38,31 +38,29 @@ final class SparkOptions {
     }
 
     /**
-     * The whole split of an IDX directory as a DataFrame. Read by the executors (the {@code idx} data source) when
-     * they can see the path — a Hadoop path, or a local one with a master on this machine; otherwise the driver
-     * reads it and ships the bytes in the tasks, as a local path on another host's executor would not exist.
+     * Whether the executors can read {@code path} themselves (the {@code idx} data source), without the Parquet
+     * cache: a Hadoop path, or a local one when the master runs on this machine (embedded, or a standalone master on
+     * 127.0.0.1); a local path on other hosts' executors would not exist. Decided before Spark starts.
      */
-    Dataset<Row> splitFrame(SparkSession session, org.sparkvae.data.MnistFiles files, LabelledImages images, String split,
-                            DataMode mode, int partitions) throws IOException {
-        if (parquetCache == null && executorsSee(session, files.dir())) {
-            // Absolute: an executor's working directory is not the driver's.
-            String dir = org.sparkvae.io.HadoopFiles.isLocal(files.dir())
-                    ? org.sparkvae.io.HadoopFiles.localPath(files.dir()).toAbsolutePath().toString() : files.dir();
-            return MnistDataFrames.read(session, dir, split, mode, images.images().contentMd5());
+    boolean executorsReadWithoutCache(String path) {
+        if (parquetCache != null) {
+            return false;
         }
-        return frame(session, images, split, mode, partitions);
-    }
-
-    static boolean executorsSee(SparkSession session, String path) {
         if (!org.sparkvae.io.HadoopFiles.isLocal(path)) {
             return true;
         }
         // Hadoop's Path reads these as URI syntax; our own readers take local names literally.
-        if (path.chars().anyMatch(c -> "[]{}%<>\\^`|\"#?* ".indexOf(c) >= 0)) {
+        if (path.chars().anyMatch(c -> "[]{}%<>\\^`|\"#?* :".indexOf(c) >= 0)) {
             return false;
         }
-        String m = session.sparkContext().master();
+        String m = master != null ? master : System.getProperty("spark.master", "local[*]");
         return m.startsWith("local") || m.startsWith("spark://127.0.0.1:") || m.startsWith("spark://localhost:");
+    }
+
+    /** A local path made absolute (an executor's working directory is not the driver's); Hadoop paths as they are. */
+    static String absolute(String path) {
+        return org.sparkvae.io.HadoopFiles.isLocal(path)
+                ? org.sparkvae.io.HadoopFiles.localPath(path).toAbsolutePath().toString() : path;
     }
 
     /** One error line when a flag that means "no Spark" comes with {@code --master}. */

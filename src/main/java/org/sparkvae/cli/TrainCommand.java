@@ -128,15 +128,36 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         MnistFiles files = data.resolve();
-        LabelledImages train = files.read28x28(MnistFiles.Split.TRAIN);
-        String md5 = train.images().contentMd5();
-        Dataset known = Dataset.identify(md5);
-        System.err.printf("training on %d %s images from %s (%s), %s, %d epochs, batch %d%n", train.size(), mode.cliName(),
-                files.dir(), known == null ? "unrecognised IDX dataset" : known.cliName(), config.describe(), epochs, batchSize);
+        // On Spark, executors read uncompressed training files themselves when they can see them (the idx data
+        // source): the driver checks only the headers and lengths here, before anything is written, and an
+        // executor computes the checksum. Otherwise (one JVM, gzip — whose truncation only a full read finds —,
+        // a local path on other hosts, the Parquet cache) the driver reads and checks everything first.
+        String trainImages = files.resolve(MnistFiles.TRAIN_IMAGES);
+        String trainLabels = files.resolve(MnistFiles.TRAIN_LABELS);
+        boolean executorsRead = !singleJvm && !trainImages.endsWith(".gz") && !trainLabels.endsWith(".gz")
+                && spark.executorsReadWithoutCache(files.dir());
+        LabelledImages train = executorsRead ? null : files.read28x28(MnistFiles.Split.TRAIN);
+        org.sparkvae.data.source.IdxLayout layout = executorsRead
+                ? org.sparkvae.data.source.IdxLayout.read(trainImages, trainLabels, new org.apache.hadoop.conf.Configuration())
+                : null;
+        if (layout != null && (layout.rows() != 28 || layout.cols() != 28 || layout.count() == 0)) {
+            throw new org.sparkvae.data.IdxFormatException(trainImages, layout.count() == 0 ? "holds no images"
+                    : "images are " + layout.rows() + "x" + layout.cols() + ", spark-vae's models take 28x28");
+        }
+        // The checksum: known now, or once Spark is up (one executor task).
+        String[] md5 = {train == null ? null : train.images().contentMd5()};
+        Dataset[] known = {md5[0] == null ? null : Dataset.identify(md5[0])};
+        long trainCount = train != null ? train.size() : layout.count();
+        Runnable announce = () -> System.err.printf("training on %d %s images from %s (%s), %s, %d epochs, batch %d%n",
+                trainCount, mode.cliName(), files.dir(), known[0] == null ? "unrecognised IDX dataset" : known[0].cliName(),
+                config.describe(), epochs, batchSize);
+        if (md5[0] != null) {
+            announce.run();
+        }
         // Filled in once Spark is up (master, workers, averaging frequency); stays empty for --single-jvm.
         Map<String, Object> distribution = new LinkedHashMap<>();
         java.util.function.IntFunction<ModelInfo> infoAfter = done -> new ModelInfo(config, mode.cliName(),
-                known == null ? null : known.cliName(), files.dir(), md5, done, batchSize, seed, Provenance.versions(),
+                known[0] == null ? null : known[0].cliName(), files.dir(), md5[0], done, batchSize, seed, Provenance.versions(),
                 Instant.now().toString(), List.copyOf(history),
                 distribution.isEmpty() ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(distribution)));
         Vae trained = vae;
@@ -183,6 +204,15 @@ final class TrainCommand implements Callable<Integer> {
             if (!singleJvm) {
                 try (org.apache.spark.sql.SparkSession session = spark.session("spark-vae train")) {
                     org.apache.spark.api.java.JavaSparkContext sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(session.sparkContext());
+                    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame;
+                    if (executorsRead) {
+                        md5[0] = org.sparkvae.data.source.IdxChecksum.md5(session, trainImages);
+                        known[0] = Dataset.identify(md5[0]);
+                        announce.run();
+                        frame = org.sparkvae.data.MnistDataFrames.read(session, SparkOptions.absolute(files.dir()), "train", mode, md5[0]);
+                    } else {
+                        frame = null; // built below, once the worker count is known
+                    }
                     // On one machine the test ELBO after a fixed number of epochs is what users compare, and
                     // averaging costs it (bench/README.md): one worker unless asked. A cluster is there to be used.
                     int w = workers != null ? workers : sc.isLocal() ? 1 : sc.defaultParallelism();
@@ -194,7 +224,7 @@ final class TrainCommand implements Callable<Integer> {
                             session.sparkContext().master(), w == 1 ? "1 worker" : w + " workers", batchSize, averagingFrequency,
                             workers == null && sc.isLocal() ? " (one worker on an embedded master; --workers N to average N)" : "");
                     (noProgress ? new SparkTrainer(sparkOptions).quiet() : new SparkTrainer(sparkOptions)).train(sc, vae,
-                            spark.splitFrame(session, files, train, "train", mode, w), firstEpoch, onEpoch);
+                            frame != null ? frame : spark.frame(session, train, "train", mode, w), firstEpoch, onEpoch);
                 }
             } else {
                 INDArray x = Features.of(train, mode);

@@ -76,23 +76,11 @@ public final class PassThroughDeconvLayer extends VaeSameDiffLayer {
         return activation;
     }
 
-    /** The hand-written runtime ({@link PassThroughDeconvRuntime}); {@link #defineLayer} stays the specification. */
+    /** Hand-written ({@link PassThroughDeconvRuntime}); {@link #defineLayer} is its specification. */
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(org.deeplearning4j.nn.conf.NeuralNetConfiguration conf,
-            java.util.Collection<org.deeplearning4j.optimize.api.TrainingListener> listeners, int layerIndex,
-            INDArray layerParamsView, boolean initializeParams, org.nd4j.linalg.api.buffer.DataType networkDataType) {
-        PassThroughDeconvRuntime ret = new PassThroughDeconvRuntime(conf, networkDataType);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        ret.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
-        ret.setConf(conf);
-        return ret;
-    }
-
-    /** The SameDiff runtime of the same definition (the reference implementation, for tests). */
-    org.deeplearning4j.nn.api.Layer instantiateSameDiff(org.deeplearning4j.nn.conf.NeuralNetConfiguration conf,
-            INDArray layerParamsView, org.nd4j.linalg.api.buffer.DataType networkDataType) {
-        return super.instantiate(conf, java.util.List.of(), 0, layerParamsView, false, networkDataType);
+    protected org.deeplearning4j.nn.layers.samediff.SameDiffLayer runtime(org.deeplearning4j.nn.conf.NeuralNetConfiguration conf,
+                                                                         org.nd4j.linalg.api.buffer.DataType dataType) {
+        return new PassThroughDeconvRuntime(conf, dataType);
     }
 
     @Override

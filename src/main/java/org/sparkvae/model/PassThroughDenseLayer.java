@@ -1,9 +1,7 @@
 package org.sparkvae.model;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.nd4j.autodiff.samediff.SDIndex;
@@ -12,7 +10,6 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
-import java.util.Collection;
 import java.util.Map;
 
 /**
@@ -94,24 +91,10 @@ public final class PassThroughDenseLayer extends VaeSameDiffLayer {
         return carryFrom == null ? nIn : carryFrom;
     }
 
-    /**
-     * The hand-written runtime ({@link PassThroughDenseRuntime}); {@link #defineLayer} stays the layer's
-     * specification, which {@code PassThroughDenseRuntimeTest} checks the runtime against.
-     */
+    /** Hand-written ({@link PassThroughDenseRuntime}); {@link #defineLayer} is its specification. */
     @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
-                             INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        PassThroughDenseRuntime ret = new PassThroughDenseRuntime(conf, networkDataType);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        ret.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
-        ret.setConf(conf);
-        return ret;
-    }
-
-    /** The SameDiff runtime of the same definition (the reference implementation, for tests). */
-    Layer instantiateSameDiff(NeuralNetConfiguration conf, INDArray layerParamsView, DataType networkDataType) {
-        return super.instantiate(conf, java.util.List.of(), 0, layerParamsView, false, networkDataType);
+    protected org.deeplearning4j.nn.layers.samediff.SameDiffLayer runtime(NeuralNetConfiguration conf, DataType dataType) {
+        return new PassThroughDenseRuntime(conf, dataType);
     }
 
     @Override

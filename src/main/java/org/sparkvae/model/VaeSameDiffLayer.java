@@ -20,10 +20,27 @@ public abstract class VaeSameDiffLayer extends SameDiffLayer {
         // for Jackson
     }
 
+    /**
+     * The runtime layer DL4J runs for this configuration: the repaired SameDiff runtime, unless a layer supplies a
+     * hand-written one (its {@code defineLayer} then stays the specification the runtime is tested against).
+     */
+    protected org.deeplearning4j.nn.layers.samediff.SameDiffLayer runtime(NeuralNetConfiguration conf, DataType dataType) {
+        return new SurrogateBackpropSameDiffLayer(conf, dataType);
+    }
+
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
                              INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        SurrogateBackpropSameDiffLayer ret = new SurrogateBackpropSameDiffLayer(conf, networkDataType);
+        return wire(runtime(conf, networkDataType), conf, layerIndex, layerParamsView, initializeParams);
+    }
+
+    /** The repaired SameDiff runtime of this definition whatever {@link #runtime} says (the reference, for tests). */
+    Layer instantiateSameDiff(NeuralNetConfiguration conf, INDArray layerParamsView, DataType networkDataType) {
+        return wire(new SurrogateBackpropSameDiffLayer(conf, networkDataType), conf, 0, layerParamsView, false);
+    }
+
+    private Layer wire(org.deeplearning4j.nn.layers.samediff.SameDiffLayer ret, NeuralNetConfiguration conf, int layerIndex,
+                       INDArray layerParamsView, boolean initializeParams) {
         ret.setIndex(layerIndex);
         ret.setParamsViewArray(layerParamsView);
         Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);

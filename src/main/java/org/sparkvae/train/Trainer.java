@@ -96,7 +96,8 @@ public final class Trainer {
         return seed * 1_000_003L + epoch;
     }
 
-    static int[] permutation(int n, Random rng) {
+    /** A uniform random permutation of 0..n-1 (Fisher-Yates). */
+    public static int[] permutation(int n, Random rng) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;

@@ -101,6 +101,15 @@ class IdxDataSourceTest {
     }
 
     @Test
+    void theExecutorChecksumIsTheDriverReadersChecksum() throws Exception {
+        String gz = new MnistFiles(slice).resolve(MnistFiles.TRAIN_IMAGES);
+        assertEquals(train.images().contentMd5(), IdxChecksum.md5(spark, gz));
+        IdxTestFiles.writeDataset(dir, 50, 5);
+        LabelledImages plain = new MnistFiles(dir.toString()).read28x28(MnistFiles.Split.TRAIN);
+        assertEquals(plain.images().contentMd5(), IdxChecksum.md5(spark, dir.resolve(MnistFiles.TRAIN_IMAGES).toString()));
+    }
+
+    @Test
     void badFilesAndOptionsAreRefusedOnTheDriverWithOneLine() throws Exception {
         IdxTestFiles.write(dir, "a-images-idx3-ubyte", IdxTestFiles.images(IdxReader.IMAGES_MAGIC, 10, 28, 28, 9 * 784));
         IdxTestFiles.write(dir, "a-labels-idx1-ubyte", IdxTestFiles.labels(IdxReader.LABELS_MAGIC, 10, 10));
