@@ -24,7 +24,8 @@ import java.util.Map;
  * </pre>
  * Options: {@code mode} (binary | continuous), {@code threshold} (binary: pixel/255 &gt; threshold, default 0.5),
  * {@code split} (train | test, for a directory), {@code labels} (the labels file when the images file has no
- * {@code -labels-idx1-ubyte} twin), {@code recordsPerPartition} (default: about 64 MB of pixels per task).
+ * {@code -labels-idx1-ubyte} twin), {@code recordsPerPartition} (default: about 64 MB of pixels per task),
+ * {@code classes} (the declared class count, e.g. 47 for EMNIST balanced: a larger label fails the read).
  * The driver reads only the two headers and the file lengths; a gzipped file is one partition (gzip cannot be
  * split). The {@code features} column's metadata holds the data mode, threshold and image shape.
  */
@@ -58,7 +59,8 @@ public final class IdxDataSource implements TableProvider, DataSourceRegister {
                 .putLong("count", layout.count()).build();
         return new StructType(new StructField[] {
                 DataTypes.createStructField("index", DataTypes.LongType, false),
-                DataTypes.createStructField("label", DataTypes.IntegerType, false),
+                new StructField("label", DataTypes.IntegerType, false, o.classes() > 0
+                        ? new MetadataBuilder().putLong("classes", o.classes()).build() : Metadata.empty()),
                 new StructField("features", SQLDataTypes.VectorType(), false, meta)});
     }
 }

@@ -13,9 +13,11 @@ import java.util.Locale;
  * @param imagesPath the images file (resolved from a directory and {@code split} when a directory was given)
  * @param labelsPath its labels file: the {@code labels} option, or the images file's twin
  * @param recordsPerPartition records per task; 0 = about 64 MB of pixels each
+ * @param classes the declared number of classes (e.g. 47 for EMNIST balanced), 0 if not declared: a label outside
+ *                0..classes-1 fails the read
  */
-record IdxOptions(String imagesPath, String labelsPath, DataMode mode, double threshold, long recordsPerPartition)
-        implements Serializable {
+record IdxOptions(String imagesPath, String labelsPath, DataMode mode, double threshold, long recordsPerPartition,
+                  int classes) implements Serializable {
     static final long TARGET_PARTITION_BYTES = 64L << 20;
 
     static IdxOptions parse(CaseInsensitiveStringMap options, org.apache.hadoop.conf.Configuration conf) throws java.io.IOException {
@@ -37,6 +39,11 @@ record IdxOptions(String imagesPath, String labelsPath, DataMode mode, double th
         long perPartition = (long) number(options, "recordsPerPartition", "0");
         if (perPartition < 0) {
             throw new IllegalArgumentException("idx data source: option recordsPerPartition must be positive, got " + perPartition);
+        }
+        double classes = number(options, "classes", "0");
+        if (classes < 0 || classes > 256 || classes != Math.rint(classes)) {
+            throw new IllegalArgumentException("idx data source: option classes must be a whole number in 1..256 "
+                    + "(labels are bytes), got " + options.get("classes"));
         }
         String split = options.getOrDefault("split", "train").toLowerCase(Locale.ROOT);
         if (!split.equals("train") && !split.equals("test")) {
@@ -65,7 +72,7 @@ record IdxOptions(String imagesPath, String labelsPath, DataMode mode, double th
                     .replaceAll("\\.gz$", "")).toString();
             labels = existing(fs, twin, images + ": no labels file " + twin + " (or .gz) beside it: give one with option labels");
         }
-        return new IdxOptions(images, labels, mode, threshold, perPartition);
+        return new IdxOptions(images, labels, mode, threshold, perPartition, (int) classes);
     }
 
     private static double number(CaseInsensitiveStringMap options, String key, String dflt) {

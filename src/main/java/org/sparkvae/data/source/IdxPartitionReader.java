@@ -30,6 +30,7 @@ final class IdxPartitionReader implements PartitionReader<InternalRow> {
 
     private final IdxLayout layout;
     private final IdxPartition part;
+    private final int classes;
     private final int[] columns; // 0 index, 1 label, 2 features, in the required order
     private final double[] pixelValue = new double[256];
     private final DataInputStream images;
@@ -42,6 +43,7 @@ final class IdxPartitionReader implements PartitionReader<InternalRow> {
     IdxPartitionReader(IdxOptions options, IdxLayout layout, StructType required, Configuration conf, IdxPartition part) {
         this.layout = layout;
         this.part = part;
+        this.classes = options.classes();
         String[] names = required.fieldNames();
         columns = new int[names.length];
         boolean needPixels = false;
@@ -100,6 +102,10 @@ final class IdxPartitionReader implements PartitionReader<InternalRow> {
         if (labels != null) {
             readFully(labels, labelByte, layout.labelsPath(), layout.count() + " labels");
             label = labelByte[0] & 0xFF;
+            if (classes > 0 && label >= classes) {
+                throw new IdxFormatException(layout.labelsPath(), "label " + label + " of record " + next
+                        + " is outside the declared " + classes + " classes (option classes)");
+            }
         }
         Object[] values = new Object[columns.length];
         for (int i = 0; i < columns.length; i++) {

@@ -101,6 +101,24 @@ class IdxDataSourceTest {
     }
 
     @Test
+    void aLabelOutsideTheDeclaredClassesFailsTheReadWithOneLine() throws Exception {
+        IdxTestFiles.writeDataset(dir, 30, 5); // labels 0..9
+        Dataset<Row> ten = spark.read().format("idx").option("classes", "10").load(dir.toString());
+        assertEquals(10L, ten.schema().apply("label").metadata().getLong("classes"));
+        assertEquals(30, ten.select("label").collectAsList().size());
+        Exception e = assertThrows(Exception.class,
+                () -> spark.read().format("idx").option("classes", "7").load(dir.toString()).select("label").collectAsList());
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        assertEquals(dir.resolve(MnistFiles.TRAIN_LABELS) + ": label 7 of record 7 is outside the declared 7 classes (option classes)",
+                root.getMessage());
+        assertEquals("idx data source: option classes must be a whole number in 1..256 (labels are bytes), got 2.5",
+                message(() -> spark.read().format("idx").option("classes", "2.5").load(slice)));
+    }
+
+    @Test
     void theExecutorChecksumIsTheDriverReadersChecksum() throws Exception {
         String gz = new MnistFiles(slice).resolve(MnistFiles.TRAIN_IMAGES);
         assertEquals(train.images().contentMd5(), IdxChecksum.md5(spark, gz));
