@@ -46,7 +46,8 @@ public final class AtomicFiles {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir); // as users expect of an output path (--model runs/m.zip with no runs/ yet)
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        deleteDeadWritersTemps(dir, abs.getFileName().toString());
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + "." + WRITER + ".", ".tmp");
         boolean done = false;
         try {
             writer.write(tmp);
@@ -57,6 +58,52 @@ public final class AtomicFiles {
                 Files.deleteIfExists(tmp);
             }
         }
+    }
+
+    /**
+     * Who writes a temporary file: {@code PID@HOST}, so that a later writer of the same target can tell the temp
+     * files of killed writers (SIGKILL skips every cleanup) from those of live ones, without a lock.
+     */
+    static final String WRITER = ProcessHandle.current().pid() + "@" + host();
+
+    private static String host() {
+        String h = System.getenv("HOSTNAME");
+        if (h == null || h.isBlank()) {
+            try {
+                h = Files.readString(Path.of("/etc/hostname")).trim();
+            } catch (IOException | RuntimeException e) {
+                h = "localhost";
+            }
+        }
+        return h.replaceAll("[^A-Za-z0-9.-]", "_");
+    }
+
+    /**
+     * Deletes {@code .NAME.PID@HOST.*.tmp} beside the target whose writer ran on this host and is gone. Temp
+     * files of other hosts (a shared directory) and of live processes are left alone.
+     */
+    static int deleteDeadWritersTemps(Path dir, String name) throws IOException {
+        String prefix = "." + name + ".";
+        String suffix = "@" + host() + ".";
+        int deleted = 0;
+        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                String f = p.getFileName().toString();
+                if (!f.startsWith(prefix) || !f.endsWith(".tmp")) {
+                    continue;
+                }
+                String rest = f.substring(prefix.length());
+                int at = rest.indexOf(suffix);
+                if (at <= 0 || !rest.substring(0, at).chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                long pid = Long.parseLong(rest.substring(0, at));
+                if (ProcessHandle.of(pid).isEmpty() && Files.deleteIfExists(p)) {
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
     }
 
     /** Fails when {@code target} exists: used where an existing result must not be replaced. */
