@@ -73,7 +73,6 @@ public final class ModelZipReader {
             "org.nd4j.linalg.activations.impl.ActivationIdentity",
             "org.nd4j.linalg.activations.impl.ActivationSigmoid",
             "org.nd4j.linalg.learning.config.Adam",
-            "org.sparkvae.model.JavaAdam",
             "org.sparkvae.model.NoiseAppendingPreProcessor",
             "org.sparkvae.model.PseudoInputLayer",
             "org.sparkvae.model.GaussianLatentLayer",

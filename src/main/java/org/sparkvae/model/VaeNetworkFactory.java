@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ public final class VaeNetworkFactory {
     private VaeNetworkFactory() { }
 
     public static MultiLayerConfiguration configuration(VaeConfig c, long seed, DataType dataType) {
-        return configuration(c, seed, dataType, new JavaAdam(c.learningRate()));
+        return configuration(c, seed, dataType, new Adam(c.learningRate()));
     }
 
     /** As above with another updater (gradient checks need {@code NoOp}). */
