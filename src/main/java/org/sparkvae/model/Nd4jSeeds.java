@@ -7,10 +7,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p><b>Why not {@code Nd4j.getRandom().setSeed(seed)} with the user's seed (ND4J 1.0.0-M2.1).</b>
  * {@code CpuNativeRandom.setSeed(s)} sets the native generator's states to (s, s ^ 0xdeadbeef), and a zero
- * root state does not restart the stream: after {@code setSeed(0)} every draw continues from wherever the
- * generator was. Seed 0 is our CLI's default, so evaluation, sampling and the weight initialisation
- * ({@code MultiLayerNetwork.init()} seeds with the configuration's seed) were silently unseeded.
- * {@code Nd4jSeedsTest} reproduces it. Every seed is therefore mixed (SplitMix64's finaliser, a bijection)
+ * root state does not reliably restart the stream: after {@code setSeed(0)} draws may continue from wherever
+ * the generator was (whether they do depends on its earlier state). Seed 0 is our CLI's default, so evaluation,
+ * sampling and the weight initialisation ({@code MultiLayerNetwork.init()} seeds with the configuration's seed)
+ * were not reproducible. {@code Nd4jSeedsTest} pins the repair. Every seed is therefore mixed (SplitMix64's finaliser, a bijection)
  * and the two values that give a zero state are moved.
  */
 public final class Nd4jSeeds {

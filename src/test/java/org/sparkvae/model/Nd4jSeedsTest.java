@@ -13,19 +13,10 @@ class Nd4jSeedsTest {
         return Nd4j.randn(DataType.FLOAT, 4, 5).data().asFloat();
     }
 
-    /** The upstream trap: setSeed(0) does not restart the native generator. If this fails, ND4J fixed it. */
-    @Test
-    void nd4jIgnoresSeedZero() {
-        Nd4j.getRandom().setSeed(0);
-        float[] a = draw();
-        Nd4j.getRandom().setSeed(0);
-        float[] b = draw();
-        assertFalse(java.util.Arrays.equals(a, b), "setSeed(0) restarted the stream: the workaround may go");
-        Nd4j.getRandom().setSeed(42);
-        float[] c = draw();
-        Nd4j.getRandom().setSeed(42);
-        assertArrayEquals(c, draw(), "other seeds restart it");
-    }
+    // The upstream trap itself (setSeed(0) not restarting the native generator) is not pinned here: whether it
+    // restarts depends on the generator's earlier state in ways we could not fix to one sequence (a test of it
+    // failed or passed with the order of the test classes in the JVM). Our code never passes 0 (Nd4jSeeds mixes
+    // every seed), which the test below pins.
 
     @Test
     void everySeedRestartsTheStreamZeroIncluded() {
