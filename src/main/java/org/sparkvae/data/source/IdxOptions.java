@@ -56,8 +56,9 @@ record IdxOptions(String imagesPath, String labelsPath, DataMode mode, double th
         }
         String images;
         if (fs.getFileStatus(p).isDirectory()) {
-            String base = split.equals("train") ? "train-images-idx3-ubyte" : "t10k-images-idx3-ubyte";
-            images = existing(fs, new Path(p, base).toString(), path + ": no " + base + " (or .gz) for split " + split);
+            // The directory's layout and its gz fallback are MnistFiles' (one place for the MNIST file names).
+            images = new org.sparkvae.data.MnistFiles(path, conf)
+                    .resolve(split.equals("train") ? org.sparkvae.data.MnistFiles.TRAIN_IMAGES : org.sparkvae.data.MnistFiles.TEST_IMAGES);
         } else {
             images = path;
         }
