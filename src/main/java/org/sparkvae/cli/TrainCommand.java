@@ -213,9 +213,7 @@ final class TrainCommand implements Callable<Integer> {
                     } else {
                         frame = null; // built below, once the worker count is known
                     }
-                    // On one machine the test ELBO after a fixed number of epochs is what users compare, and
-                    // averaging costs it (bench/README.md): one worker unless asked. A cluster is there to be used.
-                    int w = workers != null ? workers : sc.isLocal() ? 1 : sc.defaultParallelism();
+                    int w = workers != null ? workers : SparkTrainingOptions.defaultWorkers(sc);
                     distribution.put("master", session.sparkContext().master());
                     distribution.put("workers", w);
                     distribution.put("averaging_frequency", averagingFrequency);

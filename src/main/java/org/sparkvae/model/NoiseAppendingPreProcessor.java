@@ -29,6 +29,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 public final class NoiseAppendingPreProcessor implements InputPreProcessor {
     @JsonProperty private long latentDim;
     @JsonIgnore private transient boolean zeroNoise;
+    @JsonIgnore private transient INDArray givenNoise;
 
     private NoiseAppendingPreProcessor() {
         // for Jackson
@@ -54,6 +55,19 @@ public final class NoiseAppendingPreProcessor implements InputPreProcessor {
         return !zeroNoise;
     }
 
+    /**
+     * Uses {@code eps} [n, latentDim] as the noise of the last n rows of every following pass (rows in front
+     * of them — the VampPrior's pseudo-inputs, whose z the loss never reads — get zeros), until called with
+     * null. Lets a caller draw each example's noise from its own seeded stream (per-row scores that do not
+     * depend on batching or partitioning); sampling off still wins.
+     */
+    public void setGivenNoise(INDArray eps) {
+        if (eps != null && (eps.rank() != 2 || eps.size(1) != latentDim)) {
+            throw new IllegalArgumentException("noise must be [n, " + latentDim + "], got " + java.util.Arrays.toString(eps.shape()));
+        }
+        this.givenNoise = eps;
+    }
+
     @Override
     public INDArray preProcess(INDArray input, int miniBatchSize, LayerWorkspaceMgr workspaceMgr) {
         long n = input.size(0);
@@ -63,6 +77,14 @@ public final class NoiseAppendingPreProcessor implements InputPreProcessor {
         INDArray noise = out.get(NDArrayIndex.all(), NDArrayIndex.interval(width, width + latentDim));
         if (zeroNoise) {
             noise.assign(0);
+        } else if (givenNoise != null) {
+            long given = givenNoise.size(0);
+            if (given > n) {
+                throw new IllegalStateException("given noise has " + given + " rows, the batch " + n);
+            }
+            INDArray eps = givenNoise.castTo(input.dataType());
+            // (Built whole and assigned once: a row-interval view of the column view fails in ND4J.)
+            noise.assign(given == n ? eps : Nd4j.vstack(Nd4j.zeros(input.dataType(), n - given, latentDim), eps));
         } else {
             noise.assign(Nd4j.randn(input.dataType(), n, latentDim));
         }

@@ -67,6 +67,42 @@ public final class Vae {
         return previous;
     }
 
+    /**
+     * Fixes the reparameterisation noise of the next passes: {@code epsPerLevel.get(l)} [n, M] for latent level
+     * l (in layer order), or null to draw it from ND4J's generator again. See
+     * {@link NoiseAppendingPreProcessor#setGivenNoise}.
+     */
+    public void setGivenNoise(List<INDArray> epsPerLevel) {
+        int level = 0;
+        for (int i = 0; i < net.getnLayers(); i++) {
+            if (net.getLayerWiseConfigurations().getInputPreProcess(i) instanceof NoiseAppendingPreProcessor p) {
+                p.setGivenNoise(epsPerLevel == null ? null : epsPerLevel.get(level));
+                level++;
+            }
+        }
+    }
+
+    /** Latent levels (1, or 2 for the hierarchical VAE): how many noise matrices {@link #setGivenNoise} takes. */
+    public int latentLevels() {
+        return config.levels();
+    }
+
+    /**
+     * Everything a per-row score needs from one forward pass of a batch x [n, D]: q(z|x) (mu, log-sigma and
+     * the z the loss used) and the per-example -log p(x|z) and KL terms.
+     */
+    public RowScores score(INDArray x) {
+        List<INDArray> acts = net.feedForward(x, false);
+        // acts[0] is the input; layer i's output is acts[i + 1].
+        INDArray latent = acts.get(latentLayer + 1);
+        Posterior q = split(latent.get(NDArrayIndex.interval(pseudoRows(), latent.size(0)), NDArrayIndex.all()));
+        Map<String, INDArray> terms = lossTerms(acts.get(acts.size() - 1), x, ElboOutputLayer.RECON, ElboOutputLayer.KL);
+        return new RowScores(q, new ElboTerms(terms.get(ElboOutputLayer.RECON).reshape(-1), terms.get(ElboOutputLayer.KL).reshape(-1)));
+    }
+
+    /** One forward pass's per-row results: see {@link #score}. */
+    public record RowScores(Posterior posterior, ElboTerms terms) { }
+
     /** Rows the VampPrior's pseudo-inputs add in front of every batch (0 for other priors). */
     private long pseudoRows() {
         return config.prior() == PriorKind.VAMP ? config.components() : 0;
@@ -234,7 +270,10 @@ public final class Vae {
     }
 
     private Map<String, INDArray> lossTerms(INDArray x, String... names) {
-        INDArray out = net.output(x, false);
+        return lossTerms(net.output(x, false), x, names);
+    }
+
+    private Map<String, INDArray> lossTerms(INDArray out, INDArray x, String... names) {
         ElboOutputLayerRuntime loss = (ElboOutputLayerRuntime) net.getLayer(outputLayer);
         loss.setInput(out, LayerWorkspaceMgr.noWorkspaces());
         loss.setLabels(x);

@@ -20,4 +20,12 @@ public record SparkTrainingOptions(int epochs, int batchSizePerWorker, int avera
             throw new IllegalArgumentException("--workers must be a positive integer, got " + workers);
         }
     }
+
+    /**
+     * Workers when the user names none: on one machine the test ELBO after a fixed number of epochs is what
+     * users compare, and averaging costs it (bench/README.md), so one; a cluster is there to be used.
+     */
+    public static int defaultWorkers(org.apache.spark.api.java.JavaSparkContext sc) {
+        return sc.isLocal() ? 1 : sc.defaultParallelism();
+    }
 }

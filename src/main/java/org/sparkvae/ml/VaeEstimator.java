@@ -1,0 +1,299 @@
+package org.sparkvae.ml;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.sparkvae.data.DataMode;
+import org.sparkvae.data.MnistDataFrames;
+import org.sparkvae.io.Provenance;
+import org.sparkvae.model.Architecture;
+import org.sparkvae.model.LikelihoodKind;
+import org.sparkvae.model.ModelInfo;
+import org.sparkvae.model.PriorKind;
+import org.sparkvae.model.Vae;
+import org.sparkvae.model.VaeConfig;
+import org.sparkvae.train.EpochMetrics;
+import org.sparkvae.train.SparkTrainer;
+import org.sparkvae.train.SparkTrainingOptions;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+
+/**
+ * Trains a VAE on a DataFrame's {@code featuresCol} with Spark's parameter averaging — the trainer the CLI's
+ * {@code train} uses, with the same defaults — and returns a {@link VaeModel} with a {@link VaeTrainingSummary}.
+ * Pixels must be what the likelihood models: binary for {@code bernoulli}, in [0, 1] for {@code gaussian} and
+ * {@code cb} ({@code spark.read.format("idx").option("mode", ...)} gives either). A Pipeline stage:
+ *
+ * <pre>{@code
+ * // Java
+ * Dataset<Row> train = spark.read().format("idx").load("data/mnist");
+ * VaeModel model = new VaeEstimator().setLatentDim(10).setMaxIter(1).fit(train);
+ * double negElbo = new VaeEvaluator().evaluate(model.setSampling(false).transform(test));
+ * // Scala
+ * val model = new VaeEstimator().setLatentDim(10).setMaxIter(1).fit(train)
+ * val pipeline = new Pipeline().setStages(Array(new VaeEstimator().setMaxIter(1),
+ *     new PCA().setInputCol("mu").setOutputCol("pca").setK(2)))
+ * }</pre>
+ */
+public final class VaeEstimator extends Estimator<VaeModel> implements DefaultParamsWritable {
+    private final String uid;
+    private final Param<String> featuresCol;
+    private final Param<String> muCol;
+    private final Param<String> sampleCol;
+    private final Param<String> negElboCol;
+    private final Param<String> reconCol;
+    private final Param<String> klCol;
+    private final BooleanParam sampling;
+    private final LongParam seed;
+    private final IntParam batchSize;
+    private final IntParam latentDim;
+    private final Param<String> prior;
+    private final IntParam numComponents;
+    private final Param<String> likelihood;
+    private final Param<String> variance;
+    private final Param<String> arch;
+    private final IntParam levels;
+    private final IntParam maxIter;
+    private final DoubleParam stepSize;
+    private final IntParam numWorkers;
+    private final IntParam averagingFrequency;
+
+    public VaeEstimator() {
+        this(Identifiable$.MODULE$.randomUID("vae"));
+    }
+
+    public VaeEstimator(String uid) {
+        this.uid = uid;
+        featuresCol = VaeParamDefs.featuresCol(this);
+        muCol = VaeParamDefs.muCol(this);
+        sampleCol = VaeParamDefs.sampleCol(this);
+        negElboCol = VaeParamDefs.negElboCol(this);
+        reconCol = VaeParamDefs.reconCol(this);
+        klCol = VaeParamDefs.klCol(this);
+        sampling = VaeParamDefs.sampling(this);
+        seed = VaeParamDefs.seed(this);
+        batchSize = VaeParamDefs.batchSize(this);
+        latentDim = VaeParamDefs.latentDim(this);
+        prior = VaeParamDefs.prior(this);
+        numComponents = VaeParamDefs.numComponents(this);
+        likelihood = VaeParamDefs.likelihood(this);
+        variance = VaeParamDefs.variance(this);
+        arch = VaeParamDefs.arch(this);
+        levels = VaeParamDefs.levels(this);
+        maxIter = VaeParamDefs.maxIter(this);
+        stepSize = VaeParamDefs.stepSize(this);
+        numWorkers = VaeParamDefs.numWorkers(this);
+        averagingFrequency = VaeParamDefs.averagingFrequency(this);
+        setDefault(featuresCol, VaeParamDefs.DEFAULT_FEATURES);
+        setDefault(muCol, VaeParamDefs.DEFAULT_MU);
+        setDefault(sampleCol, VaeParamDefs.DEFAULT_SAMPLE);
+        setDefault(negElboCol, VaeParamDefs.DEFAULT_NEG_ELBO);
+        setDefault(reconCol, VaeParamDefs.DEFAULT_RECON);
+        setDefault(klCol, VaeParamDefs.DEFAULT_KL);
+        setDefault(sampling, true);
+        setDefault(seed, VaeParamDefs.DEFAULT_SEED);
+        setDefault(batchSize, VaeParamDefs.DEFAULT_BATCH_SIZE);
+        setDefault(latentDim, VaeParamDefs.DEFAULT_LATENT_DIM);
+        setDefault(prior, "gaussian");
+        setDefault(numComponents, VaeConfig.DEFAULT_COMPONENTS);
+        setDefault(likelihood, "bernoulli");
+        setDefault(variance, "learned");
+        setDefault(arch, "mlp");
+        setDefault(levels, 1);
+        setDefault(maxIter, VaeParamDefs.DEFAULT_MAX_ITER);
+        setDefault(stepSize, VaeConfig.DEFAULT_LEARNING_RATE);
+        setDefault(averagingFrequency, VaeParamDefs.DEFAULT_AVERAGING_FREQUENCY);
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    public Param<String> featuresCol() { return featuresCol; }
+    public Param<String> muCol() { return muCol; }
+    public Param<String> sampleCol() { return sampleCol; }
+    public Param<String> negElboCol() { return negElboCol; }
+    public Param<String> reconCol() { return reconCol; }
+    public Param<String> klCol() { return klCol; }
+    public BooleanParam sampling() { return sampling; }
+    public LongParam seed() { return seed; }
+    public IntParam batchSize() { return batchSize; }
+    public IntParam latentDim() { return latentDim; }
+    public Param<String> prior() { return prior; }
+    public IntParam numComponents() { return numComponents; }
+    public Param<String> likelihood() { return likelihood; }
+    public Param<String> variance() { return variance; }
+    public Param<String> arch() { return arch; }
+    public IntParam levels() { return levels; }
+    public IntParam maxIter() { return maxIter; }
+    public DoubleParam stepSize() { return stepSize; }
+    public IntParam numWorkers() { return numWorkers; }
+    public IntParam averagingFrequency() { return averagingFrequency; }
+
+    public String getFeaturesCol() { return getOrDefault(featuresCol); }
+    public long getSeed() { return (Long) getOrDefault(seed); }
+    public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
+    public int getLatentDim() { return (Integer) getOrDefault(latentDim); }
+    public String getPrior() { return getOrDefault(prior); }
+    public int getNumComponents() { return (Integer) getOrDefault(numComponents); }
+    public String getLikelihood() { return getOrDefault(likelihood); }
+    public String getVariance() { return getOrDefault(variance); }
+    public String getArch() { return getOrDefault(arch); }
+    public int getLevels() { return (Integer) getOrDefault(levels); }
+    public int getMaxIter() { return (Integer) getOrDefault(maxIter); }
+    public double getStepSize() { return (Double) getOrDefault(stepSize); }
+    public int getAveragingFrequency() { return (Integer) getOrDefault(averagingFrequency); }
+
+    public VaeEstimator setFeaturesCol(String v) { set(featuresCol, v); return this; }
+    public VaeEstimator setMuCol(String v) { set(muCol, v); return this; }
+    public VaeEstimator setSampleCol(String v) { set(sampleCol, v); return this; }
+    public VaeEstimator setNegElboCol(String v) { set(negElboCol, v); return this; }
+    public VaeEstimator setReconCol(String v) { set(reconCol, v); return this; }
+    public VaeEstimator setKlCol(String v) { set(klCol, v); return this; }
+    public VaeEstimator setSampling(boolean v) { set(sampling, v); return this; }
+    public VaeEstimator setSeed(long v) { set(seed, v); return this; }
+    public VaeEstimator setBatchSize(int v) { set(batchSize, v); return this; }
+    public VaeEstimator setLatentDim(int v) { set(latentDim, v); return this; }
+    public VaeEstimator setPrior(String v) { set(prior, v); return this; }
+    public VaeEstimator setNumComponents(int v) { set(numComponents, v); return this; }
+    public VaeEstimator setLikelihood(String v) { set(likelihood, v); return this; }
+    public VaeEstimator setVariance(String v) { set(variance, v); return this; }
+    public VaeEstimator setArch(String v) { set(arch, v); return this; }
+    public VaeEstimator setLevels(int v) { set(levels, v); return this; }
+    public VaeEstimator setMaxIter(int v) { set(maxIter, v); return this; }
+    public VaeEstimator setStepSize(double v) { set(stepSize, v); return this; }
+    public VaeEstimator setNumWorkers(int v) { set(numWorkers, v); return this; }
+    public VaeEstimator setAveragingFrequency(int v) { set(averagingFrequency, v); return this; }
+
+    /**
+     * The model these Params describe for {@code inputSize} pixels. The combinations single Params cannot
+     * check are refused here, naming the Params.
+     */
+    public VaeConfig config(int inputSize) {
+        LikelihoodKind l = VaeParamDefs.parse(LikelihoodKind.class, getLikelihood());
+        PriorKind p = VaeParamDefs.parse(PriorKind.class, getPrior());
+        Double fixed = null;
+        if (!"learned".equals(getVariance())) {
+            if (l != LikelihoodKind.GAUSSIAN) {
+                throw new IllegalArgumentException("variance applies to likelihood gaussian only, got likelihood " + getLikelihood());
+            }
+            fixed = Double.parseDouble(getVariance());
+        }
+        if (getLevels() == 2 && p != PriorKind.GAUSSIAN) {
+            throw new IllegalArgumentException("levels 2 has p(z2) = N(0, I); it cannot be combined with prior " + getPrior());
+        }
+        Architecture a = VaeParamDefs.parse(Architecture.class, getArch());
+        if (a == Architecture.CNN && inputSize != VaeConfig.MNIST_PIXELS) {
+            throw new IllegalArgumentException("arch cnn needs 28x28 images, but featuresCol has " + inputSize + " values");
+        }
+        return new VaeConfig(inputSize, VaeConfig.DEFAULT_HIDDEN, getLatentDim(), getStepSize(), p, getNumComponents(), l, fixed,
+                a, getLevels());
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        FeatureColumn.require(schema, getFeaturesCol());
+        // What the fitted model's transform adds (the same checks: outputs must be new columns).
+        return copyValues(new VaeModel(uid, null, null, null), ParamMap.empty()).outputSchema(schema);
+    }
+
+    @Override
+    public VaeModel fit(Dataset<?> dataset) {
+        transformSchema(dataset.schema(), true);
+        Dataset<Row> df = dataset.toDF();
+        StructField f = FeatureColumn.require(df.schema(), getFeaturesCol());
+        LikelihoodKind l = VaeParamDefs.parse(LikelihoodKind.class, getLikelihood());
+        DataMode given = FeatureColumn.modeOf(f);
+        if (given != null && given != l.dataMode()) {
+            throw new IllegalArgumentException("likelihood " + getLikelihood() + " models " + l.dataMode().cliName()
+                    + " pixels, but featuresCol " + f.name() + " holds " + given.cliName() + " pixels (its metadata); set likelihood "
+                    + (l == LikelihoodKind.BERNOULLI ? "gaussian or cb" : "bernoulli") + " or read the data with option(\"mode\", \""
+                    + l.dataMode().cliName() + "\")");
+        }
+        // The trainer's input: (index long, features array<float>). Rows keep the DataFrame's index when it has
+        // one (the idx source's), so a seeded fit repeats whatever the partitioning; else their position.
+        boolean hasIndex = Arrays.asList(df.schema().fieldNames()).contains(VaeModel.INDEX_COL);
+        Column index = hasIndex ? col(VaeModel.INDEX_COL).cast(DataTypes.LongType) : monotonically_increasing_id();
+        Dataset<Row> frame = df.select(index.as(MnistDataFrames.INDEX), FeatureColumn.asFloatArray(f).as(MnistDataFrames.FEATURES));
+        int inputSize = inputSize(f, frame);
+        VaeConfig config = config(inputSize);
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
+        int workers = isDefined(numWorkers) ? (Integer) getOrDefault(numWorkers) : SparkTrainingOptions.defaultWorkers(sc);
+        SparkTrainingOptions options = new SparkTrainingOptions(getMaxIter(), getBatchSize(), getAveragingFrequency(), workers, getSeed());
+        Vae vae = Vae.create(config, getSeed());
+        List<EpochMetrics> history = new SparkTrainer(options).quiet().train(sc, vae, frame, 1, m -> { });
+        String master = sc.master();
+        Metadata meta = f.metadata();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (EpochMetrics m : history) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", m.epoch());
+            row.put("train_neg_elbo", m.trainNegElbo());
+            row.put("seconds", m.seconds());
+            row.put("samples_per_second", m.samplesPerSecond());
+            rows.add(row);
+        }
+        Map<String, Object> distribution = new LinkedHashMap<>();
+        distribution.put("master", master);
+        distribution.put("workers", workers);
+        distribution.put("averaging_frequency", getAveragingFrequency());
+        ModelInfo info = new ModelInfo(config, l.dataMode().cliName(), null,
+                meta.contains("images") ? meta.getString("images") : null,
+                meta.contains("idx_md5") ? meta.getString("idx_md5") : null,
+                getMaxIter(), getBatchSize(), getSeed(), Provenance.versions(), Instant.now().toString(), rows, distribution);
+        VaeModel model = new VaeModel(uid, vae, info, new VaeTrainingSummary(history, workers, master));
+        return copyValues(model, ParamMap.empty()).setParent(this);
+    }
+
+    /** Pixels per row: from the column's metadata when the idx source or the CLI wrote it, else from the first row. */
+    private static int inputSize(StructField f, Dataset<Row> frame) {
+        Metadata meta = f.metadata();
+        if (meta.contains("rows") && meta.contains("cols")) {
+            return Math.toIntExact(meta.getLong("rows") * meta.getLong("cols"));
+        }
+        List<Row> first = frame.select(MnistDataFrames.FEATURES).limit(1).collectAsList();
+        if (first.isEmpty()) {
+            throw new IllegalArgumentException("the DataFrame has no rows to train on");
+        }
+        return first.get(0).getList(0).size();
+    }
+
+    @Override
+    public VaeEstimator copy(ParamMap extra) {
+        return (VaeEstimator) defaultCopy(extra);
+    }
+
+    /** Called by reflection from {@code Pipeline.load} and {@code DefaultParamsReader}. */
+    public static MLReader<VaeEstimator> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    public static VaeEstimator load(String path) {
+        return read().load(path);
+    }
+}
