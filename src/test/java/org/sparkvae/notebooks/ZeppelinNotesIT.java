@@ -2,6 +2,8 @@ package org.sparkvae.notebooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,31 +14,36 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every paragraph of every note in notebooks-zeppelin/ runs for real against the outputs of a short
- * real run (three priors trained for two epochs on real MNIST, and one projection): Scala through the
- * interpreter, SQL through Spark SQL returning rows. The notes are also checked for the Zeppelin
- * 0.10 note format and their saved chart settings.
+ * Every note in notebooks-zeppelin/ run as a Zeppelin server runs it (NoteRunner: one shared Scala interpreter
+ * and SparkSession for all notes, Zeppelin's own ZeppelinContext for forms, the 1,000-row limit, Run all
+ * stopping at the first error), given only form values, against the outputs of a short real run: three priors
+ * trained for two epochs on real MNIST, one projection, a small sweep; the training note trains on real MNIST.
  */
 class ZeppelinNotesIT {
     @TempDir
     static Path runs;
+    /** The harness's output per run, in plan order: "RUN ..." then one line per paragraph. */
+    private static final List<List<String>> RESULTS = new ArrayList<>();
+    private static final List<String> PLAN_NAMES = new ArrayList<>();
 
     @BeforeAll
-    static void shortRealRun() throws Exception {
+    static void shortRealRunThenEveryNote() throws Exception {
         String data = RealData.mnist().toString();
         for (String prior : List.of("gaussian", "mog", "vamp")) {
             launch(runs.resolve(prior + ".log"), "train", "--data", data, "--model", runs.resolve(prior + ".zip").toString(),
                     "--prior", prior, "--latent-dim", "4", "--epochs", "2", "--no-progress");
         }
-        // A small sweep (configs mode) for the sweep note.
         Path grid = Files.writeString(runs.resolve("grid.yaml"), "latent_dims: [2, 4]\npriors: [gaussian, mog]\nepochs: 1\n"
                 + "train_images: 2000\niwae_k: 10\niwae_images: 200\n");
         Path dataRoot = Files.createDirectories(runs.resolve("data"));
@@ -45,6 +52,39 @@ class ZeppelinNotesIT {
                 "--master", "local[2]", "--data-root", dataRoot.toString());
         launch(runs.resolve("project.log"), "project", "--model", runs.resolve("mog.zip").toString(), "--data", data,
                 "--out", runs.resolve("projection").toString(), "--master", "local[2]", "--no-progress");
+        // A folder with a PNG where the report's samples would be (the note shows whatever PNG is there).
+        Path report = Files.createDirectories(runs.resolve("report"));
+        Files.copy(runs.resolve("gaussian.curves.png"), report.resolve("samples.png"));
+
+        String dir = runs.toString();
+        plan("curves A", "training-curves.zpln", "A", Map.of("runDir", dir, "model", "gaussian", "reportDir", report.toString()), Map.of(), null);
+        plan("curves B (a copy)", "training-curves.zpln", "B", Map.of("runDir", dir, "model", "mog"), Map.of(), null);
+        plan("curves A again", "training-curves.zpln", "A", Map.of("runDir", dir, "model", "gaussian"), Map.of(), List.of(3));
+        plan("curves, forms empty", "training-curves.zpln", "C", Map.of(), Map.of(), null);
+        plan("curves, nothing there", "training-curves.zpln", "D", Map.of("runDir", "/nonexistent/runs"), Map.of(), null);
+        plan("latent", "latent-pca.zpln", "E", Map.of("projectionDir", runs.resolve("projection").toString()), Map.of(), null);
+        plan("sweep", "sweep-results.zpln", "F", Map.of("sweepDir", runs.resolve("sweep").toString()), Map.of("metric", "test_nll_iwae"), null);
+        plan("priors", "prior-comparison.zpln", "G", Map.of("runDir", dir), Map.of(), null);
+        plan("train", "train-and-explore.zpln", "H", Map.of("dataDir", data, "latentDim", "4", "epochs", "1", "trainImages", "2000"),
+                Map.of(), null);
+        plan("train copy, charts before training", "train-and-explore.zpln", "I",
+                Map.of("dataDir", data, "latentDim", "4", "epochs", "1", "trainImages", "2000"), Map.of(), List.of(5));
+        runPlan();
+    }
+
+    private static final ArrayNode RUNS = new ObjectMapper().createArrayNode();
+
+    private static void plan(String name, String note, String noteId, Map<String, String> noteParams, Map<String, String> params,
+                             List<Integer> only) {
+        ObjectNode r = RUNS.addObject();
+        r.put("note", Path.of("notebooks-zeppelin", note).toString());
+        r.put("noteId", noteId);
+        r.set("noteParams", new ObjectMapper().valueToTree(noteParams));
+        r.set("params", new ObjectMapper().valueToTree(params));
+        if (only != null) {
+            r.set("only", new ObjectMapper().valueToTree(only));
+        }
+        PLAN_NAMES.add(name);
     }
 
     private static void launch(Path log, String... args) throws IOException, InterruptedException {
@@ -57,8 +97,13 @@ class ZeppelinNotesIT {
         assertEquals(0, p.exitValue(), c + "\n" + Files.readString(log));
     }
 
-    /** Runs a note in its own JVM (plain classpath: the Scala interpreter needs to see every class). */
-    private static String runNote(String note, String... settings) throws Exception {
+    /** Runs the whole plan in one JVM (plain classpath: the Scala interpreter needs to see every class). */
+    private static void runPlan() throws Exception {
+        ObjectNode plan = new ObjectMapper().createObjectNode();
+        plan.put("maxResult", 1000);
+        plan.set("runs", RUNS);
+        Path planFile = runs.resolve("plan.json");
+        new ObjectMapper().writeValue(planFile.toFile(), plan);
         Properties build = new Properties();
         try (InputStream in = ZeppelinNotesIT.class.getResourceAsStream("/spark-vae-build.properties")) {
             build.load(in);
@@ -67,79 +112,132 @@ class ZeppelinNotesIT {
                 + ":" + Files.readString(Path.of("target", "test-classpath.txt")).trim();
         List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
         c.addAll(List.of(build.getProperty("jvm.module.flags").trim().split("\\s+")));
-        c.addAll(List.of("-cp", cp, NoteRunner.class.getName(), Path.of("notebooks-zeppelin", note).toString()));
-        c.addAll(List.of(settings));
-        Path log = runs.resolve(note + ".out");
+        c.add("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
+        c.addAll(List.of("-cp", cp, NoteRunner.class.getName(), planFile.toString()));
+        Path log = runs.resolve("notes.out");
         Process p = new ProcessBuilder(c).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "timed out: " + note);
+        assertTrue(p.waitFor(15, TimeUnit.MINUTES), "the notes timed out");
         String out = Files.readString(log);
-        String results = String.join("\n", out.lines().filter(l -> l.startsWith("OK ") || l.startsWith("FAIL ")).toList());
-        System.out.println(note + ":\n" + results);
-        assertEquals(0, p.exitValue(), note + ":\n" + results + "\n--- full output ---\n" + out);
-        return results;
+        for (String line : out.lines().toList()) {
+            if (line.startsWith("RUN ")) {
+                RESULTS.add(new ArrayList<>());
+            }
+            if ((line.startsWith("RUN ") || line.startsWith("OK ") || line.startsWith("FAIL ")) && !RESULTS.isEmpty()) {
+                RESULTS.get(RESULTS.size() - 1).add(line);
+            }
+        }
+        System.out.println(String.join("\n", out.lines().filter(l -> l.startsWith("RUN ") || l.startsWith("OK ")
+                || l.startsWith("FAIL ")).toList()));
+        assertEquals(0, p.exitValue(), "the harness failed:\n" + out);
+        assertEquals(RUNS.size(), RESULTS.size(), "every planned run reported:\n" + out);
+    }
+
+    private static List<String> run(String name) {
+        return RESULTS.get(PLAN_NAMES.indexOf(name));
     }
 
     private static JsonNode read(String note) throws IOException {
         return new ObjectMapper().readTree(Path.of("notebooks-zeppelin", note).toFile());
     }
 
-    private static void assertEveryParagraphRan(String note, String results) throws IOException {
-        JsonNode n = read(note);
-        for (JsonNode p : n.get("paragraphs")) {
-            assertTrue(results.contains("OK " + p.get("id").asText()), p.get("id") + " ran: " + results);
+    /** Every paragraph of the note ran and none failed. */
+    private static void assertEveryParagraphRan(String name, String note) throws IOException {
+        List<String> lines = run(name);
+        String all = String.join("\n", lines);
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("FAIL ")), name + ":\n" + all);
+        for (JsonNode p : read(note).get("paragraphs")) {
+            assertTrue(all.contains("OK " + p.get("id").asText() + " "), name + ": " + p.get("id") + " ran:\n" + all);
         }
-        assertTrue(!results.contains("FAIL"), results);
+    }
+
+    /** The output line of the note's paragraph number {@code index} in a run. */
+    private static String paragraph(String name, String note, int index) throws IOException {
+        String id = read(note).get("paragraphs").get(index).get("id").asText();
+        return run(name).stream().filter(l -> l.startsWith("OK " + id + " ") || l.startsWith("FAIL " + id + ":")).findFirst()
+                .orElseThrow(() -> new AssertionError(name + ": paragraph " + index + " did not run: " + run(name)));
     }
 
     @Test
-    void trainingCurves() throws Exception {
-        String results = runNote("training-curves.zpln", "runDir=" + runs, "model=mog");
-        assertEveryParagraphRan("training-curves.zpln", results);
-        assertTrue(results.contains("(sql, 2 rows"), "two epochs charted: " + results);
+    void trainingCurvesRunWithFormsAndShowTheirOwnData() throws Exception {
+        assertEveryParagraphRan("curves A", "training-curves.zpln");
+        assertEveryParagraphRan("curves B (a copy)", "training-curves.zpln");
+        String a = paragraph("curves A", "training-curves.zpln", 3);
+        String b = paragraph("curves B (a copy)", "training-curves.zpln", 3);
+        assertTrue(a.contains("table 2 rows [epoch,train_neg_elbo,test_neg_elbo]"), a);
+        assertNotEquals(a.replace(a.substring(0, a.indexOf(' ', 3)), ""), b.replace(b.substring(0, b.indexOf(' ', 3)), ""),
+                "the gaussian and the mog run differ");
+        // Re-running copy A's chart after copy B ran (same interpreter, same paragraph ids) shows A's numbers.
+        assertEquals(a, paragraph("curves A again", "training-curves.zpln", 3));
+        assertTrue(paragraph("curves A", "training-curves.zpln", 7).contains("html"), "the PNG is shown inline");
     }
 
     @Test
-    void latentScatter() throws Exception {
-        String results = runNote("latent-pca.zpln", "projectionDir=" + runs.resolve("projection"));
-        assertEveryParagraphRan("latent-pca.zpln", results);
-        assertTrue(results.contains("(sql, 10000 rows"), "every test image in the scatter: " + results);
-        assertTrue(results.contains("(sql, 10 rows"), "ten class centres: " + results);
+    void emptyOrWrongFormsStopAtTheFirstParagraphWithOneSentence() throws Exception {
+        List<String> empty = run("curves, forms empty");
+        assertEquals(3, empty.size(), "RUN, the markdown, the failing settings paragraph, nothing after: " + empty);
+        assertTrue(empty.get(2).contains("java.lang.IllegalArgumentException: Fill in the forms runDir"), empty.get(2));
+        List<String> wrong = run("curves, nothing there");
+        assertEquals(3, wrong.size(), wrong.toString());
+        assertTrue(wrong.get(2).contains("no model.metrics.parquet under /nonexistent/runs: run "
+                + "`submit/spark-vae train --model /nonexistent/runs/model.zip` first"), wrong.get(2));
     }
 
     @Test
-    void priorComparison() throws Exception {
-        String results = runNote("prior-comparison.zpln", "runDir=" + runs);
-        assertEveryParagraphRan("prior-comparison.zpln", results);
-        assertTrue(results.contains("(sql, 6 rows"), "3 priors x 2 epochs: " + results);
-        assertTrue(results.contains("(sql, 3 rows"), "one final row per prior: " + results);
+    void latentScatterIsAnExactStratifiedSampleAndTheDensityCountsEveryImage() throws Exception {
+        assertEveryParagraphRan("latent", "latent-pca.zpln");
+        assertTrue(paragraph("latent", "latent-pca.zpln", 3).contains("table 1000 rows [pc1,pc2,digit]"));
+        String shares = paragraph("latent", "latent-pca.zpln", 4);
+        for (int d = 0; d < 10; d++) {
+            assertTrue(shares.contains((d == 0 ? "all " : "| ") + d + ",100"), "100 images of digit " + d + ": " + shares);
+        }
+        String density = paragraph("latent", "latent-pca.zpln", 5);
+        int cells = Integer.parseInt(density.replaceAll(".*table (\\d+) rows.*", "$1"));
+        assertTrue(cells > 50 && cells <= 900, density);
+        assertTrue(paragraph("latent", "latent-pca.zpln", 6).contains("table 10 rows"), "ten class centres");
     }
 
     @Test
-    void sweepResults() throws Exception {
-        String results = runNote("sweep-results.zpln", "sweepDir=" + runs.resolve("sweep"));
-        assertEveryParagraphRan("sweep-results.zpln", results);
-        assertTrue(results.contains("(sql, 4 rows"), "2 M x 2 priors: " + results);
+    void sweepAndPriorNotesRunWithTheirChoices() throws Exception {
+        assertEveryParagraphRan("sweep", "sweep-results.zpln");
+        String board = paragraph("sweep", "sweep-results.zpln", 3);
+        assertTrue(board.contains("table 4 rows [latentDim,prior,test_nll_iwae]"), "the metric form chose IWAE: " + board);
+        assertEveryParagraphRan("priors", "prior-comparison.zpln");
+        assertTrue(paragraph("priors", "prior-comparison.zpln", 3).contains("table 6 rows"), "3 priors x 2 epochs");
+        assertTrue(paragraph("priors", "prior-comparison.zpln", 4).contains("table 3 rows"), "one final row per prior");
+    }
+
+    @Test
+    void theTrainingNoteTrainsScoresAndCharts() throws Exception {
+        assertEveryParagraphRan("train", "train-and-explore.zpln");
+        assertTrue(paragraph("train", "train-and-explore.zpln", 5).contains("table 1000 rows [pc1,pc2,digit]"));
+        String perDigit = paragraph("train", "train-and-explore.zpln", 6);
+        assertTrue(perDigit.contains("table 10 rows [digit,recon,kl,images]"), perDigit);
+        assertTrue(paragraph("train", "train-and-explore.zpln", 7).contains("table 20 rows [index,label,neg_elbo]"));
+        assertTrue(paragraph("train", "train-and-explore.zpln", 8).contains("table 1 rows [epoch,train_neg_elbo]"));
+        // Another note (or copy) never sees this one's model: its chart asks for its own training first.
+        String copy = paragraph("train copy, charts before training", "train-and-explore.zpln", 5);
+        assertTrue(copy.contains("Run the paragraph 'Train, then score the test set' first"), copy);
     }
 
     @Test
     void notesAreZeppelinNotesWithSavedCharts() throws Exception {
-        for (String note : List.of("training-curves.zpln", "latent-pca.zpln", "prior-comparison.zpln", "sweep-results.zpln")) {
+        Map<String, Integer> charts = new LinkedHashMap<>();
+        for (String note : List.of("training-curves.zpln", "latent-pca.zpln", "prior-comparison.zpln", "sweep-results.zpln",
+                "train-and-explore.zpln")) {
             JsonNode n = read(note);
             assertTrue(n.get("name").asText().startsWith("spark-vae/"), note);
             assertEquals("spark", n.get("defaultInterpreterGroup").asText());
-            JsonNode first = n.get("paragraphs").get(0);
-            assertTrue(first.get("text").asText().startsWith("%spark\n"), "first paragraph sets the output path: " + note);
-            int charts = 0;
+            assertTrue(n.get("paragraphs").get(0).get("text").asText().startsWith("%md\n"), "a note opens with what it shows: " + note);
+            int count = 0;
             for (JsonNode p : n.get("paragraphs")) {
-                if (p.get("text").asText().startsWith("%spark.sql")) {
+                if (p.get("text").asText().contains("z.show(")) {
                     JsonNode graph = p.at("/config/results/0/graph");
                     assertTrue(graph.has("mode"), "chart settings saved: " + p.get("id"));
-                    if (!graph.get("mode").asText().equals("table")) {
-                        charts++;
-                    }
+                    count += graph.get("mode").asText().equals("table") ? 0 : 1;
                 }
             }
-            assertTrue(charts >= 1, "at least one chart in " + note);
+            charts.put(note, count);
         }
+        assertTrue(charts.values().stream().allMatch(c -> c >= 1), "at least one chart per note: " + charts);
     }
 }
