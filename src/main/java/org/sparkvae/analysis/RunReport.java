@@ -29,15 +29,20 @@ public final class RunReport {
 
     /** A table with a heading; values are formatted (numbers to 3 decimals). */
     public RunReport table(String heading, List<String> columns, List<Map<String, Object>> rows) {
+        return table(heading, columns, rows, Map::get);
+    }
+
+    /** As above for rows of any type: {@code value.apply(row, column)} gives a cell. */
+    public <T> RunReport table(String heading, List<String> columns, List<T> rows, java.util.function.BiFunction<T, String, Object> value) {
         StringBuilder t = new StringBuilder("<h2>").append(escape(heading)).append("</h2>\n<table><tr>");
         for (String c : columns) {
             t.append("<th>").append(escape(c)).append("</th>");
         }
         t.append("</tr>\n");
-        for (Map<String, Object> r : rows) {
+        for (T r : rows) {
             t.append("<tr>");
             for (String c : columns) {
-                t.append("<td>").append(escape(format(r.get(c)))).append("</td>");
+                t.append("<td>").append(escape(format(value.apply(r, c)))).append("</td>");
             }
             t.append("</tr>\n");
         }

@@ -86,16 +86,16 @@ final class ReportCommand implements Callable<Integer> {
                 .fact("epochs, batch size, seed", info.epochs() + ", " + info.batchSize() + ", " + info.seed())
                 .fact("created", info.createdAt()).fact("versions", info.versions());
 
-        List<Map<String, Object>> history = info.epochMetrics();
-        Map<String, Object> last = history.isEmpty() ? Map.of() : history.get(history.size() - 1);
-        ElboReport test10k = last.get("test_neg_elbo") instanceof Number ? null
+        List<org.sparkvae.train.EpochRecord> history = info.epochMetrics();
+        org.sparkvae.train.EpochRecord last = history.isEmpty() ? null : history.get(history.size() - 1);
+        ElboReport test10k = last != null && last.testNegElbo() != null ? null
                 : new ElboEvaluator(1000, !noProgress).evaluate(vae, x, seed, true);
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("test -ELBO", test10k != null ? test10k.negElbo() : last.get("test_neg_elbo"));
-        summary.put("reconstruction", test10k != null ? test10k.recon() : last.get("test_recon"));
-        summary.put("KL", test10k != null ? test10k.kl() : last.get("test_kl"));
-        summary.put("last train -ELBO", last.get("train_neg_elbo"));
-        summary.put("seconds/epoch (mean)", history.stream().mapToDouble(r -> ((Number) r.get("seconds")).doubleValue()).average().orElse(Double.NaN));
+        summary.put("test -ELBO", test10k != null ? test10k.negElbo() : last.testNegElbo());
+        summary.put("reconstruction", test10k != null ? test10k.recon() : last.testRecon());
+        summary.put("KL", test10k != null ? test10k.kl() : last.testKl());
+        summary.put("last train -ELBO", last == null ? null : last.trainNegElbo());
+        summary.put("seconds/epoch (mean)", history.stream().mapToDouble(org.sparkvae.train.EpochRecord::seconds).average().orElse(Double.NaN));
         report.table("Result (nats per test image)", List.copyOf(summary.keySet()), List.of(summary));
 
         Path work = Files.createTempDirectory("spark-vae-report-");
@@ -109,7 +109,7 @@ final class ReportCommand implements Callable<Integer> {
                 TrainingCurvePlot.writePng(history, describe, curves);
                 report.figure("Training curves", "Per epoch: train -ELBO (running mean over the epoch), test -ELBO and its two terms.",
                         publish(curves, out));
-                report.table("Per-epoch metrics", MetricsFiles.COLUMNS, history);
+                report.table("Per-epoch metrics", MetricsFiles.COLUMNS, history, org.sparkvae.train.EpochRecord::get);
             }
             INDArray first32 = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 32), org.nd4j.linalg.indexing.NDArrayIndex.all());
             report.figure("Reconstructions", "Rows alternate: 16 test images, then their reconstructions E[x|z] with z ~ q(z|x).",

@@ -12,13 +12,18 @@ public final class CsvTable {
     private CsvTable() { }
 
     public static String format(List<String> columns, List<Map<String, Object>> rows) {
+        return format(columns, rows, Map::get);
+    }
+
+    /** As above for rows of any type: {@code value.apply(row, column)} gives a cell (null: empty). */
+    public static <T> String format(List<String> columns, List<T> rows, java.util.function.BiFunction<T, String, Object> value) {
         StringBuilder out = new StringBuilder(String.join(",", columns)).append('\n');
-        for (Map<String, Object> r : rows) {
+        for (T r : rows) {
             for (int i = 0; i < columns.size(); i++) {
                 if (i > 0) {
                     out.append(',');
                 }
-                Object v = r.get(columns.get(i));
+                Object v = value.apply(r, columns.get(i));
                 if (v instanceof Integer || v instanceof Long) {
                     out.append(v);
                 } else if (v instanceof Number n) {

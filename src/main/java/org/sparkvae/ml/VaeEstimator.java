@@ -249,19 +249,8 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
         List<EpochMetrics> history = new SparkTrainer(options).quiet().train(sc, vae, frame, 1, m -> { });
         String master = sc.master();
         Metadata meta = f.metadata();
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (EpochMetrics m : history) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("epoch", m.epoch());
-            row.put("train_neg_elbo", m.trainNegElbo());
-            row.put("seconds", m.seconds());
-            row.put("samples_per_second", m.samplesPerSecond());
-            rows.add(row);
-        }
-        Map<String, Object> distribution = new LinkedHashMap<>();
-        distribution.put("master", master);
-        distribution.put("workers", workers);
-        distribution.put("averaging_frequency", getAveragingFrequency());
+        List<org.sparkvae.train.EpochRecord> rows = history.stream().map(org.sparkvae.train.EpochRecord::of).toList();
+        org.sparkvae.train.Distribution distribution = new org.sparkvae.train.Distribution(master, workers, getAveragingFrequency());
         ModelInfo info = new ModelInfo(config, l.dataMode().cliName(), null,
                 meta.contains("images") ? meta.getString("images") : null,
                 meta.contains("idx_md5") ? meta.getString("idx_md5") : null,

@@ -1,5 +1,8 @@
 package org.sparkvae.model;
 
+import org.sparkvae.train.Distribution;
+import org.sparkvae.train.EpochRecord;
+
 import java.util.List;
 import java.util.Map;
 
@@ -10,9 +13,8 @@ import java.util.Map;
  *
  * @param dataMode "binary" or "continuous": evaluate/sample use it, so no flag needs repeating
  * @param trainImagesMd5 MD5 of the uncompressed training images (null if not computed)
- * @param epochMetrics one map per epoch (epoch, train_neg_elbo, seconds, samples_per_second)
- * @param distribution how Spark trained it ({@code master}, {@code workers}, {@code averaging_frequency});
- *                     null for a model trained in one JVM without Spark
+ * @param epochMetrics one record per epoch trained (the test terms where they were evaluated)
+ * @param distribution how Spark trained it; null for a model trained in one JVM without Spark
  */
 public record ModelInfo(
         VaeConfig config,
@@ -25,13 +27,13 @@ public record ModelInfo(
         long seed,
         Map<String, String> versions,
         String createdAt,
-        List<Map<String, Object>> epochMetrics,
-        Map<String, Object> distribution) {
+        List<EpochRecord> epochMetrics,
+        Distribution distribution) {
 
     /** A model trained in one JVM, without Spark. */
     public ModelInfo(VaeConfig config, String dataMode, String dataset, String dataDir, String trainImagesMd5, int epochs,
                      int batchSize, long seed, Map<String, String> versions, String createdAt,
-                     List<Map<String, Object>> epochMetrics) {
+                     List<EpochRecord> epochMetrics) {
         this(config, dataMode, dataset, dataDir, trainImagesMd5, epochs, batchSize, seed, versions, createdAt,
                 epochMetrics, null);
     }

@@ -89,15 +89,7 @@ public final class ConfigRun {
                     org.nd4j.linalg.indexing.NDArrayIndex.all());
             iwae = new IwaeEvaluator(c.iwaeK, false).sums(vae, head, c.seed).meanNll();
         }
-        List<Map<String, Object>> epochs = new ArrayList<>();
-        for (EpochMetrics m : history) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("epoch", m.epoch());
-            e.put("train_neg_elbo", m.trainNegElbo());
-            e.put("seconds", m.seconds());
-            e.put("samples_per_second", m.samplesPerSecond());
-            epochs.add(e);
-        }
+        List<org.sparkvae.train.EpochRecord> epochs = history.stream().map(org.sparkvae.train.EpochRecord::of).toList();
         String modelPath = results.modelPath(c.key());
         ModelStore.save(vae, new ModelInfo(config, mode.cliName(), c.dataset, dataDir, train.images().contentMd5(),
                 c.epochs, c.batchSize, c.seed, org.sparkvae.io.Provenance.versions(), Instant.now().toString(), epochs),

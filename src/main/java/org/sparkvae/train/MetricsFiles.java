@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The per-epoch metrics of a training run, rewritten after every epoch beside the model:
@@ -24,9 +23,8 @@ import java.util.Map;
  * renamed into place, on any Hadoop path.
  */
 public final class MetricsFiles {
-    /** Columns, in order; the test ones are absent (NaN in Parquet, empty in CSV) when not evaluated. */
-    public static final List<String> COLUMNS = List.of("epoch", "train_neg_elbo", "test_neg_elbo", "test_recon", "test_kl",
-            "seconds", "samples_per_second");
+    /** Columns, in order; the test ones are absent (null in Parquet, empty in CSV) when not evaluated. */
+    public static final List<String> COLUMNS = EpochRecord.COLUMNS;
     private static final MessageType SCHEMA = MessageTypeParser.parseMessageType("message epoch_metrics {"
             + " required int32 epoch; required double train_neg_elbo; optional double test_neg_elbo;"
             + " optional double test_recon; optional double test_kl; required double seconds;"
@@ -44,7 +42,7 @@ public final class MetricsFiles {
         this.modelDescription = modelDescription;
     }
 
-    public void write(List<Map<String, Object>> history) throws IOException {
+    public void write(List<EpochRecord> history) throws IOException {
         HadoopFiles.writeString(csv, csv(history));
         Path work = Files.createTempDirectory("spark-vae-metrics-");
         try {
@@ -59,26 +57,26 @@ public final class MetricsFiles {
         }
     }
 
-    static String csv(List<Map<String, Object>> history) {
-        return org.sparkvae.io.CsvTable.format(COLUMNS, history);
+    static String csv(List<EpochRecord> history) {
+        return org.sparkvae.io.CsvTable.format(COLUMNS, history, EpochRecord::get);
     }
 
-    private static void writeParquet(List<Map<String, Object>> history, Path file) throws IOException {
+    private static void writeParquet(List<EpochRecord> history, Path file) throws IOException {
         SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
         Configuration conf = new Configuration();
         try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new org.apache.hadoop.fs.Path(file.toUri()))
                 .withConf(conf).withType(SCHEMA).withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
-            for (Map<String, Object> r : history) {
+            for (EpochRecord r : history) {
                 Group g = groups.newGroup();
-                g.add("epoch", ((Number) r.get("epoch")).intValue());
-                g.add("train_neg_elbo", ((Number) r.get("train_neg_elbo")).doubleValue());
-                for (String optional : List.of("test_neg_elbo", "test_recon", "test_kl")) {
-                    if (r.get(optional) instanceof Number n) {
-                        g.add(optional, n.doubleValue());
+                g.add(EpochRecord.EPOCH, r.epoch());
+                g.add(EpochRecord.TRAIN_NEG_ELBO, r.trainNegElbo());
+                for (String optional : List.of(EpochRecord.TEST_NEG_ELBO, EpochRecord.TEST_RECON, EpochRecord.TEST_KL)) {
+                    if (r.get(optional) != null) {
+                        g.add(optional, r.get(optional).doubleValue());
                     }
                 }
-                g.add("seconds", ((Number) r.get("seconds")).doubleValue());
-                g.add("samples_per_second", ((Number) r.get("samples_per_second")).doubleValue());
+                g.add(EpochRecord.SECONDS, r.seconds());
+                g.add(EpochRecord.SAMPLES_PER_SECOND, r.samplesPerSecond());
                 writer.write(g);
             }
         }

@@ -185,10 +185,10 @@ class BadInputTest {
     @Test
     void loopbackMastersAreRecognised() {
         for (String url : new String[] {"spark://127.0.0.1:7077", "spark://localhost:7077", "spark://[::1]:7077", "spark://127.0.1.1"}) {
-            assertTrue(SparkSessions.isLoopback(url), url);
+            assertTrue(org.sparkvae.spark.SparkSessions.isLoopback(url), url);
         }
         for (String url : new String[] {"spark://10.0.0.5:7077", "spark://node1:7077", "yarn", "spark://127.0.0.1.example.org:7077"}) {
-            assertFalse(SparkSessions.isLoopback(url), url);
+            assertFalse(org.sparkvae.spark.SparkSessions.isLoopback(url), url);
         }
     }
 

@@ -1,4 +1,4 @@
-package org.sparkvae.cli;
+package org.sparkvae.spark;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -16,12 +16,12 @@ import java.util.regex.Pattern;
  * interface) is off unless {@code SPARK_LOCAL_IP} says where it may listen. A remote master binds where
  * Spark would; that is what asking otherwise means.
  */
-final class SparkSessions {
+public final class SparkSessions {
     private static final Pattern STANDALONE_HOST = Pattern.compile("spark://(\\[[^]]*]|[^:/,]+)(:\\d+)?.*");
 
     private SparkSessions() { }
 
-    static SparkSession create(String appName, String master) {
+    public static SparkSession create(String appName, String master) {
         SparkConf conf = new SparkConf(true);
         if (master != null) {
             conf.setMaster(master);
@@ -52,7 +52,7 @@ final class SparkSessions {
     }
 
     /** Whether a standalone master URL names this machine's loopback interface. */
-    static boolean isLoopback(String masterUrl) {
+    public static boolean isLoopback(String masterUrl) {
         Matcher m = STANDALONE_HOST.matcher(masterUrl);
         if (!m.matches()) {
             return false;

@@ -1,0 +1,266 @@
+package org.sparkvae.train;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkvae.data.DataMode;
+import org.sparkvae.data.IdxFormatException;
+import org.sparkvae.data.LabelledImages;
+import org.sparkvae.data.MnistDataFrames;
+import org.sparkvae.data.MnistFiles;
+import org.sparkvae.data.source.IdxChecksum;
+import org.sparkvae.data.source.IdxLayout;
+import org.sparkvae.evaluate.ElboEvaluator;
+import org.sparkvae.io.HadoopFiles;
+import org.sparkvae.io.Provenance;
+import org.sparkvae.io.RunLock;
+import org.sparkvae.model.Features;
+import org.sparkvae.model.ModelInfo;
+import org.sparkvae.model.ModelStore;
+import org.sparkvae.model.Vae;
+import org.sparkvae.model.VaeConfig;
+import org.sparkvae.spark.SparkSetup;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One training run, as {@code train} runs it: checks that nothing the user has would be replaced, resumes from
+ * the last checkpoint when asked, reads and checks the data (on Spark: the executors read uncompressed files
+ * they can see), trains (one JVM, or Spark's parameter averaging), evaluates the test ELBO after every epoch,
+ * writes a checkpoint and the metrics files after every epoch through its {@link TrainingListener}s, and saves
+ * the model with its provenance. The CLI only maps its flags onto a {@link Spec}.
+ */
+public final class TrainingRun {
+    /**
+     * What to train and where: the model configuration and data mode, the model's path (its info, metrics, curves
+     * and checkpoints go beside it), epochs, batch size, seed, and how: {@code spark} null for one JVM without
+     * Spark, else the setup, the workers to average (null: {@link SparkTrainingOptions#defaultWorkers}) and the
+     * averaging frequency.
+     */
+    public record Spec(VaeConfig config, DataMode mode, DataLocator data, String model, int epochs, int batchSize, long seed,
+                       boolean overwrite, boolean resume, boolean testEval, boolean progress,
+                       SparkSetup spark, Integer workers, int averagingFrequency) { }
+
+    /** Finds the data directory (the CLI may fetch MNIST into its default one): called after the output checks. */
+    @FunctionalInterface
+    public interface DataLocator {
+        MnistFiles locate() throws IOException;
+    }
+
+    /** The saved model, its info, and whether metrics files were written (not when no epoch ran). */
+    public record Result(String model, ModelInfo info, String metricsCsv, String curvesPng, String checkpoints) {
+        /** The line {@code train} prints: what it wrote, naming only what exists. */
+        public String summary() {
+            return "saved " + model + " (info " + ModelStore.infoPathFor(model) + (info.epochMetrics().isEmpty()
+                    ? "; no epochs trained, so no metrics, curves or checkpoints)"
+                    : ", metrics " + metricsCsv + " and .parquet, curves " + curvesPng + ", checkpoints " + checkpoints + ")");
+        }
+    }
+
+    private TrainingRun() { }
+
+    /** {@code dir/model.zip} -> {@code dir/model.ckpt/}. */
+    public static String checkpointDirFor(String model) {
+        return HadoopFiles.sibling(model, baseName(model) + ".ckpt");
+    }
+
+    public static String metricsPathFor(String model) {
+        return HadoopFiles.sibling(model, baseName(model) + ".metrics.csv");
+    }
+
+    private static String baseName(String model) {
+        String name = HadoopFiles.fileName(model);
+        return name.endsWith(".zip") ? name.substring(0, name.length() - 4) : name;
+    }
+
+    public static Result run(Spec s) throws Exception {
+        VaeConfig config = s.config();
+        DataMode mode = s.mode();
+        String model = s.model();
+        // Fail before any work when the result would replace the user's files. (The model's directory is
+        // created once the inputs are known to be good, so bad input leaves nothing behind.)
+        String metricsCsv = metricsPathFor(model);
+        String metricsParquet = HadoopFiles.sibling(model, baseName(model) + ".metrics.parquet");
+        String curvesPng = HadoopFiles.sibling(model, baseName(model) + ".curves.png");
+        List<String> outputs = List.of(model, ModelStore.infoPathFor(model), metricsCsv, metricsParquet, curvesPng);
+        if (!s.overwrite()) {
+            // --resume continues its own run's files; only the finished model is never replaced.
+            HadoopFiles.refuseExisting(s.resume() ? List.of(model) : outputs,
+                    "pass --overwrite to replace it, --resume to continue its run, or choose another --model");
+        }
+        MetricsFiles metricsFiles = new MetricsFiles(metricsCsv, metricsParquet, curvesPng, config.describe());
+        Checkpoints checkpoints = new Checkpoints(checkpointDirFor(model));
+
+        Vae vae;
+        int firstEpoch = 1;
+        List<EpochRecord> history = new ArrayList<>();
+        if (s.resume()) {
+            ModelStore.Loaded last = checkpoints.latest().orElseThrow(() -> new IllegalStateException(
+                    "--resume: no checkpoint in " + checkpoints.dir() + "; start the run without --resume"));
+            ModelInfo saved = last.info();
+            if (!saved.config().equals(config) || saved.batchSize() != s.batchSize() || saved.seed() != s.seed()) {
+                throw new IllegalArgumentException("--resume: the checkpoint in " + checkpoints.dir() + " was trained with "
+                        + saved.config() + ", batch " + saved.batchSize() + ", seed " + saved.seed()
+                        + "; pass the same model options (--latent-dim, --prior, --likelihood, ...), --batch-size and --seed");
+            }
+            vae = last.vae();
+            history.addAll(saved.epochMetrics());
+            firstEpoch = saved.epochs() + 1;
+            System.err.printf("resuming from %s: %d epoch(s) done%n", checkpoints.dir(), saved.epochs());
+        } else {
+            if (!checkpoints.isEmpty() && !s.overwrite()) {
+                throw new FileAlreadyExistsException(checkpoints.dir()
+                        + ": holds checkpoints of an earlier run; pass --resume to continue it or --overwrite to start over");
+            }
+            vae = Vae.create(config, s.seed());
+        }
+
+        TrainingData data = TrainingData.check(s.data().locate(), mode, s.spark());
+        Runnable announce = () -> System.err.printf("training on %d %s images from %s (%s), %s, %d epochs, batch %d%n",
+                data.count(), mode.cliName(), data.files().dir(), data.datasetName(), config.describe(), s.epochs(), s.batchSize());
+        if (data.md5() != null) {
+            announce.run();
+        }
+        INDArray testX = s.testEval() ? Features.of(data.files().read28x28(MnistFiles.Split.TEST), mode) : null;
+        Distribution[] distribution = {null}; // known once Spark is up; stays null in one JVM
+        java.util.function.IntFunction<ModelInfo> infoAfter = done -> new ModelInfo(config, mode.cliName(), data.datasetCliName(),
+                data.files().dir(), data.md5(), done, s.batchSize(), s.seed(), Provenance.versions(), Instant.now().toString(),
+                List.copyOf(history), distribution[0]);
+        // The inputs are good: create the model's directory and hold the run's lock (a second run on the same
+        // --model is refused at once; the kernel drops the lock if this process dies, so --resume still works).
+        HadoopFiles.mkdirs(HadoopFiles.parent(model));
+        try (RunLock lock = RunLock.acquire(checkpoints.dir(), "another training run of " + model)) {
+            if (!s.overwrite()) { // a run that finished while this one was starting
+                HadoopFiles.refuseExisting(List.of(model), "pass --overwrite to replace it or choose another --model");
+            }
+            // Temporary files of this run's earlier, killed writers (the lock says none is alive).
+            for (String output : outputs) {
+                HadoopFiles.deleteStaleTemps(output);
+            }
+            checkpoints.deleteStaleTemps();
+            // In order: the line on the console, the checkpoint, then the metrics (never ahead of a checkpoint).
+            List<TrainingListener> listeners = List.of(TrainingListener.console(s.epochs()),
+                    (e, h) -> checkpoints.save(vae, infoAfter.apply(e.epoch()), e.epoch()),
+                    (e, h) -> metricsFiles.write(h));
+            // The test ELBO after every epoch (one JVM, seeded, so epochs are comparable); not in "seconds".
+            ElboEvaluator testEvaluator = new ElboEvaluator(1000, false);
+            java.util.function.Consumer<EpochMetrics> onEpoch = m -> {
+                EpochRecord e = EpochRecord.of(m);
+                if (testX != null) {
+                    e = e.withTest(testEvaluator.evaluate(vae, testX, s.seed(), true));
+                }
+                history.add(e);
+                try {
+                    for (TrainingListener l : listeners) {
+                        l.onEpoch(e, List.copyOf(history));
+                    }
+                } catch (IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            };
+            if (s.spark() != null) {
+                try (SparkSession session = s.spark().session("spark-vae train")) {
+                    JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
+                    Dataset<Row> frame = data.executorsRead() ? data.executorFrame(session, announce) : null;
+                    int w = s.workers() != null ? s.workers() : SparkTrainingOptions.defaultWorkers(sc);
+                    distribution[0] = new Distribution(session.sparkContext().master(), w, s.averagingFrequency());
+                    SparkTrainingOptions options = new SparkTrainingOptions(s.epochs(), s.batchSize(), s.averagingFrequency(), w, s.seed());
+                    System.err.printf("Spark master %s: %s, batch %d per worker, averaging every %d minibatches%s%n",
+                            session.sparkContext().master(), w == 1 ? "1 worker" : w + " workers", s.batchSize(), s.averagingFrequency(),
+                            s.workers() == null && sc.isLocal() ? " (one worker on an embedded master; --workers N to average N)" : "");
+                    SparkTrainer trainer = s.progress() ? new SparkTrainer(options) : new SparkTrainer(options).quiet();
+                    trainer.train(sc, vae, frame != null ? frame : s.spark().frame(session, data.driverImages(), "train", mode, w),
+                            firstEpoch, onEpoch);
+                }
+            } else {
+                new Trainer(new TrainingOptions(s.epochs(), s.batchSize(), s.seed()), s.progress())
+                        .train(vae, Features.of(data.driverImages(), mode), firstEpoch, onEpoch);
+            }
+            ModelInfo info = infoAfter.apply(s.epochs());
+            ModelStore.save(vae, info, model);
+            return new Result(model, info, metricsCsv, curvesPng, checkpoints.dir());
+        }
+    }
+
+    /**
+     * The training split, checked before anything is written. On Spark, executors read uncompressed training
+     * files they can see (the idx data source): the driver checks only the headers and lengths, and an executor
+     * computes the checksum once Spark is up. Otherwise (one JVM; gzip, whose truncation only a full read finds;
+     * a local path on other hosts; the Parquet cache) the driver reads and checks everything first.
+     */
+    private static final class TrainingData {
+        private final MnistFiles files;
+        private final DataMode mode;
+        private final LabelledImages driverImages;
+        private final IdxLayout layout;
+        private String md5;
+
+        private TrainingData(MnistFiles files, DataMode mode, LabelledImages driverImages, IdxLayout layout) {
+            this.files = files;
+            this.mode = mode;
+            this.driverImages = driverImages;
+            this.layout = layout;
+            this.md5 = driverImages == null ? null : driverImages.images().contentMd5();
+        }
+
+        static TrainingData check(MnistFiles files, DataMode mode, SparkSetup spark) throws IOException {
+            String images = files.resolve(MnistFiles.TRAIN_IMAGES);
+            String labels = files.resolve(MnistFiles.TRAIN_LABELS);
+            boolean executorsRead = spark != null && !images.endsWith(".gz") && !labels.endsWith(".gz")
+                    && spark.executorsReadWithoutCache(files.dir());
+            if (!executorsRead) {
+                return new TrainingData(files, mode, files.read28x28(MnistFiles.Split.TRAIN), null);
+            }
+            IdxLayout layout = IdxLayout.read(images, labels, new org.apache.hadoop.conf.Configuration());
+            if (layout.rows() != 28 || layout.cols() != 28 || layout.count() == 0) {
+                throw new IdxFormatException(images, layout.count() == 0 ? "holds no images"
+                        : "images are " + layout.rows() + "x" + layout.cols() + ", spark-vae's models take 28x28");
+            }
+            return new TrainingData(files, mode, null, layout);
+        }
+
+        MnistFiles files() {
+            return files;
+        }
+
+        boolean executorsRead() {
+            return layout != null;
+        }
+
+        LabelledImages driverImages() {
+            return driverImages;
+        }
+
+        long count() {
+            return driverImages != null ? driverImages.size() : layout.count();
+        }
+
+        /** The images' checksum: known after the driver read them, or once an executor computed it. */
+        String md5() {
+            return md5;
+        }
+
+        String datasetCliName() {
+            return md5 == null ? null : org.sparkvae.data.Dataset.identify(md5) == null ? null
+                    : org.sparkvae.data.Dataset.identify(md5).cliName();
+        }
+
+        String datasetName() {
+            String n = datasetCliName();
+            return n == null ? "unrecognised IDX dataset" : n;
+        }
+
+        /** The executors' DataFrame; one executor task computes the checksum first, then {@code announce} runs. */
+        Dataset<Row> executorFrame(SparkSession session, Runnable announce) throws IOException {
+            md5 = IdxChecksum.md5(session, layout.imagesPath());
+            announce.run();
+            return MnistDataFrames.read(session, SparkSetup.absolute(files.dir()), "train", mode, md5);
+        }
+    }
+}
