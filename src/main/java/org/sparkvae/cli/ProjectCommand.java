@@ -68,7 +68,7 @@ final class ProjectCommand implements Callable<Integer> {
     /** Runs the projection job on an open session (with a progress bar) and writes its outputs under {@code out}. */
     static ProjectionJob.Summary run(SparkSession session, ModelStore.Loaded loaded, LabelledImages test, DataMode mode, long seed,
                                      String out, boolean progress, SparkOptions spark) throws Exception {
-        try (SparkProgress bar = new SparkProgress(session.sparkContext(), "encode + PCA", progress)) {
+        try (org.sparkvae.spark.SparkProgress bar = new org.sparkvae.spark.SparkProgress(session.sparkContext(), "encode + PCA", progress)) {
             Dataset<Row> frame = spark.frame(session, test, "test", mode, session.sparkContext().defaultParallelism());
             return ProjectionJob.run(session, loaded, frame, seed, out);
         }

@@ -5,6 +5,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkvae.data.DataLocator;
 import org.sparkvae.data.DataMode;
 import org.sparkvae.data.IdxFormatException;
 import org.sparkvae.data.LabelledImages;
@@ -46,12 +47,6 @@ public final class TrainingRun {
     public record Spec(VaeConfig config, DataMode mode, DataLocator data, String model, int epochs, int batchSize, long seed,
                        boolean overwrite, boolean resume, boolean testEval, boolean progress,
                        SparkSetup spark, Integer workers, int averagingFrequency) { }
-
-    /** Finds the data directory (the CLI may fetch MNIST into its default one): called after the output checks. */
-    @FunctionalInterface
-    public interface DataLocator {
-        MnistFiles locate() throws IOException;
-    }
 
     /** The saved model, its info, and whether metrics files were written (not when no epoch ran). */
     public record Result(String model, ModelInfo info, String metricsCsv, String curvesPng, String checkpoints) {

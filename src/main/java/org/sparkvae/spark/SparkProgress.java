@@ -1,4 +1,4 @@
-package org.sparkvae.cli;
+package org.sparkvae.spark;
 
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -14,12 +14,12 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
  * job submits and steps as they finish, on any master. Spark's own console bar needs the UI, which
  * the embedded master switches off.
  */
-final class SparkProgress implements AutoCloseable {
+public final class SparkProgress implements AutoCloseable {
     private final SparkContext sc;
     private final ProgressBar bar;
     private final SparkListener listener;
 
-    SparkProgress(SparkContext sc, String task, boolean show) {
+    public SparkProgress(SparkContext sc, String task, boolean show) {
         this.sc = sc;
         this.bar = show ? new ProgressBarBuilder().setTaskName(task).setInitialMax(0).setStyle(ProgressBarStyle.ASCII)
                 .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUnit(" tasks", 1).build() : null;

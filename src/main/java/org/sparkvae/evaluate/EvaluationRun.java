@@ -1,0 +1,122 @@
+package org.sparkvae.evaluate;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.sparkvae.data.DataLocator;
+import org.sparkvae.data.DataMode;
+import org.sparkvae.data.LabelledImages;
+import org.sparkvae.data.MnistDataFrames;
+import org.sparkvae.data.MnistFiles;
+import org.sparkvae.io.AtomicFiles;
+import org.sparkvae.io.Provenance;
+import org.sparkvae.model.Features;
+import org.sparkvae.model.ModelStore;
+import org.sparkvae.model.VaeConfig;
+import org.sparkvae.spark.SparkProgress;
+import org.sparkvae.spark.SparkSetup;
+import org.sparkvae.train.EpochRecord;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One evaluation of a saved model on the test split, as {@code evaluate} runs it: the mean test -ELBO with its
+ * reconstruction and KL terms (one z per image, or z = mu), optionally the IWAE estimate of the NLL, on the
+ * executors or in one JVM; the result as a typed record, written as JSON when asked.
+ */
+public final class EvaluationRun {
+    /**
+     * What to evaluate and how: {@code spark} null for one JVM; {@code iwaeK} null for no IWAE estimate,
+     * {@code iwaeImages} null for all test images; {@code out}: where the JSON will go (checked before any work;
+     * {@link Result#writeJson} writes it), or null.
+     */
+    public record Spec(String model, DataLocator data, int batchSize, long seed, boolean sampling, Integer iwaeK,
+                       Integer iwaeImages, boolean progress, SparkSetup spark, Path out, boolean overwrite) { }
+
+    /** The JSON {@code evaluate --out} writes; the field names are the metrics files' (and the sweep's). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Result(@JsonProperty(EpochRecord.TEST_NEG_ELBO) double testNegElbo,
+                         @JsonProperty(EpochRecord.TEST_RECON) double testRecon,
+                         @JsonProperty(EpochRecord.TEST_KL) double testKl,
+                         @JsonProperty("n") long n,
+                         @JsonProperty("test_nll_iwae") Double testNllIwae,
+                         @JsonProperty("iwae_k") Integer iwaeK,
+                         @JsonProperty("iwae_n") Long iwaeN,
+                         @JsonProperty("sampling") boolean sampling,
+                         @JsonProperty("seed") long seed,
+                         @JsonProperty("model") String model,
+                         @JsonProperty("data_dir") String dataDir,
+                         @JsonProperty("test_images_md5") String testImagesMd5,
+                         @JsonProperty("model_config") VaeConfig modelConfig,
+                         @JsonProperty("versions") Map<String, String> versions) {
+        /** Writes the result as JSON, atomically (the run refused an existing file unless told to overwrite it). */
+        public void writeJson(Path out) throws IOException {
+            AtomicFiles.write(out, stream -> ModelStore.json().writeValue(stream, this));
+        }
+
+        /** The lines {@code evaluate} prints. */
+        public String summary() {
+            return String.format(Locale.ROOT, "test -ELBO %.3f nats (reconstruction %.3f + KL %.3f) over %d images%n",
+                    testNegElbo, testRecon, testKl, n) + (testNllIwae == null ? ""
+                    : String.format(Locale.ROOT, "test NLL (IWAE, K=%d) %.3f nats over %d images%n", iwaeK, testNllIwae, iwaeN));
+        }
+    }
+
+    private EvaluationRun() { }
+
+    public static Result run(Spec s) throws IOException {
+        ElboEvaluator evaluator = new ElboEvaluator(s.batchSize(), s.progress());
+        IwaeEvaluator iwaeEvaluator = s.iwaeK() == null ? null : new IwaeEvaluator(s.iwaeK(), s.progress());
+        if (s.iwaeImages() != null && (s.iwaeImages() <= 0 || s.iwaeK() == null)) {
+            throw new IllegalArgumentException("--iwae-images must be a positive number and needs --iwae, got " + s.iwaeImages());
+        }
+        if (s.out() != null && !s.overwrite()) {
+            AtomicFiles.refuseExisting(s.out(), "pass --overwrite to replace it or choose another --out");
+        }
+        ModelStore.Loaded loaded = ModelStore.load(s.model());
+        if (s.iwaeK() != null && !loaded.vae().supportsImportanceWeights()) {
+            throw new IllegalArgumentException(s.model() + ": saved by an older spark-vae whose loss layer does not see z; "
+                    + "retrain it for --iwae");
+        }
+        MnistFiles files = s.data().locate();
+        LabelledImages test = files.read28x28(MnistFiles.Split.TEST);
+        DataMode mode = loaded.dataMode();
+        LabelledImages iwaeTest = s.iwaeImages() == null || s.iwaeImages() >= test.size() ? test : test.head(s.iwaeImages());
+        ElboReport r;
+        IwaeEvaluator.Sums iw = null;
+        if (s.spark() != null) {
+            try (SparkSession session = s.spark().session("spark-vae evaluate")) {
+                JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
+                SparkElboEvaluator distributed = new SparkElboEvaluator(s.batchSize());
+                try (SparkProgress bar = new SparkProgress(session.sparkContext(), s.iwaeK() == null ? "evaluate" : "evaluate + IWAE",
+                        s.progress())) {
+                    Dataset<Row> frame = s.spark().frame(session, test, "test", mode, sc.defaultParallelism());
+                    r = distributed.evaluate(sc, loaded.vae(), frame, s.seed(), s.sampling());
+                    if (s.iwaeK() != null) {
+                        iw = distributed.evaluateIwae(sc, loaded.vae(), iwaeTest == test ? frame
+                                : MnistDataFrames.fromImages(session, iwaeTest, mode, sc.defaultParallelism()), s.seed(), s.iwaeK());
+                    }
+                }
+            }
+        } else {
+            INDArray x = Features.of(test, mode);
+            r = evaluator.evaluate(loaded.vae(), x, s.seed(), s.sampling());
+            if (s.iwaeK() != null) {
+                INDArray head = iwaeTest == test ? x : x.get(NDArrayIndex.interval(0, iwaeTest.size()), NDArrayIndex.all());
+                iw = iwaeEvaluator.sums(loaded.vae(), head, s.seed());
+            }
+        }
+        Result result = new Result(r.negElbo(), r.recon(), r.kl(), r.n(), iw == null ? null : iw.meanNll(),
+                iw == null ? null : s.iwaeK(), iw == null ? null : iw.n(), s.sampling(), s.seed(), s.model(), files.dir(),
+                test.images().contentMd5(), loaded.info().config(), Provenance.versions());
+        return result;
+    }
+}
