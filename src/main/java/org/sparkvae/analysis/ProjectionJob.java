@@ -23,6 +23,16 @@ public final class ProjectionJob {
     /** What a projection produced. */
     public record Summary(long n, int latentDim, double[] explained, double seconds) { }
 
+    /** Runs the job on the test images as a DataFrame of {@code spark}'s setup, with a progress bar, on an open session. */
+    public static Summary run(SparkSession session, ModelStore.Loaded loaded, org.sparkvae.data.LabelledImages test,
+                              org.sparkvae.data.DataMode mode, long seed, String out, boolean progress,
+                              org.sparkvae.spark.SparkSetup spark) throws Exception {
+        try (org.sparkvae.spark.SparkProgress bar = new org.sparkvae.spark.SparkProgress(session.sparkContext(), "encode + PCA", progress)) {
+            Dataset<Row> frame = spark.frame(session, test, "test", mode, session.sparkContext().defaultParallelism());
+            return run(session, loaded, frame, seed, out);
+        }
+    }
+
     public static Summary run(SparkSession session, ModelStore.Loaded loaded, Dataset<Row> test, long seed, String out)
             throws Exception {
         long started = System.nanoTime();

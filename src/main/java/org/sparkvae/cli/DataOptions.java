@@ -31,11 +31,6 @@ final class DataOptions {
 
     /** The IDX files in {@code dir}, fetching {@code dataset} there first when it does not hold all four. */
     static MnistFiles fetchIfMissing(Path dir, Dataset dataset) throws IOException {
-        MnistFiles files = new MnistFiles(dir.toString());
-        if (!Files.isDirectory(dir) || !files.isComplete()) {
-            System.err.println("No data in " + dir + ": fetching " + dataset.name() + " (" + dataset.source() + ")");
-            new DatasetFetcher(dir).fetch(dataset);
-        }
-        return files;
+        return DatasetFetcher.fetchIfMissing(dir, dataset);
     }
 }

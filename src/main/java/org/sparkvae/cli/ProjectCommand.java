@@ -57,20 +57,11 @@ final class ProjectCommand implements Callable<Integer> {
         DataMode mode = loaded.dataMode();
         LabelledImages test = data.resolve().read28x28(MnistFiles.Split.TEST);
         try (SparkSession session = spark.session("spark-vae project")) {
-            ProjectionJob.Summary s = run(session, loaded, test, mode, seed, out, !noProgress, spark);
+            ProjectionJob.Summary s = ProjectionJob.run(session, loaded, test, mode, seed, out, !noProgress, spark.setup());
             System.out.printf(Locale.ROOT, "projected %d test images (M=%d)%s in %.1f s: %s, %s%n", s.n(), s.latentDim(),
                     s.explained() == null ? "" : String.format(Locale.ROOT, ", PC1+PC2 explain %.1f%%", 100 * (s.explained()[0] + s.explained()[1])),
                     s.seconds(), parquet, HadoopFiles.child(out, "latent-pca.png"));
         }
         return 0;
-    }
-
-    /** Runs the projection job on an open session (with a progress bar) and writes its outputs under {@code out}. */
-    static ProjectionJob.Summary run(SparkSession session, ModelStore.Loaded loaded, LabelledImages test, DataMode mode, long seed,
-                                     String out, boolean progress, SparkOptions spark) throws Exception {
-        try (org.sparkvae.spark.SparkProgress bar = new org.sparkvae.spark.SparkProgress(session.sparkContext(), "encode + PCA", progress)) {
-            Dataset<Row> frame = spark.frame(session, test, "test", mode, session.sparkContext().defaultParallelism());
-            return ProjectionJob.run(session, loaded, frame, seed, out);
-        }
     }
 }

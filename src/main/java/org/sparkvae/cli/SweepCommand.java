@@ -3,8 +3,7 @@ package org.sparkvae.cli;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvae.data.Dataset;
 import org.sparkvae.io.HadoopFiles;
-import org.sparkvae.sweep.SweepConfig;
-import org.sparkvae.sweep.SweepGrid;
+import org.sparkvae.sweep.SweepRun;
 import org.sparkvae.sweep.SweepRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,60 +52,12 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SweepRunner.Parallelism mode = ModelOptions.parse(SweepRunner.Parallelism.class, "--parallel", parallel);
-        if (averagingFrequency <= 0) {
-            throw new IllegalArgumentException("--averaging-frequency must be positive, got " + averagingFrequency);
-        }
-        // Executors run in their own working directories (a Worker's work/app-*/N): a relative local
-        // path would land there, so local paths are made absolute on the driver.
-        if (HadoopFiles.isLocal(out)) {
-            out = HadoopFiles.localPath(out).toAbsolutePath().toString();
-        }
-        List<SweepConfig> configs;
-        Path gridFile = HadoopFiles.isLocal(grid) ? HadoopFiles.localPath(grid) : HadoopFiles.fetch(grid);
-        if (!Files.isRegularFile(gridFile)) {
-            throw new java.nio.file.NoSuchFileException(grid + ": grid file does not exist");
-        }
-        try (InputStream in = Files.newInputStream(gridFile)) {
-            configs = SweepGrid.parse(in, grid);
-        }
-        SweepGrid.Estimate size = SweepGrid.estimate(configs);
-        System.err.printf(Locale.ROOT, "sweep grid %s: %d configurations, about %.1f MB of models and results%n",
-                grid, size.configs(), size.bytes() / 1e6);
-        if (maxConfigs <= 0) {
-            throw new IllegalArgumentException("--max-configs must be positive, got " + maxConfigs);
-        }
-        if (size.configs() > maxConfigs) {
-            throw new IllegalArgumentException(grid + ": the grid has " + size.configs() + " configurations (about "
-                    + Math.round(size.bytes() / 1e9) + " GB), more than --max-configs " + maxConfigs
-                    + "; pass --max-configs " + size.configs() + " to run it");
-        }
-        Map<String, String> dirs = new HashMap<>();
-        for (SweepConfig c : configs) {
-            dirs.computeIfAbsent(c.dataset, this::dataDir);
-        }
-        org.sparkvae.sweep.SweepResults.requireSweepDirectory(out);
-        try (org.sparkvae.io.RunLock lock = org.sparkvae.io.RunLock.acquire(out, "another sweep");
-             SparkSession session = spark.session("spark-vae sweep")) {
-            SweepRunner.Summary s = new SweepRunner(mode, averagingFrequency).run(session, configs, dirs::get, out, System.err::println);
-            System.out.printf(Locale.ROOT, "sweep %s: %d configs, %d trained, %d skipped (finished earlier), %d failed, %.1f s wall; "
-                            + "results in %s%n", out, s.total(), s.trained(), s.skipped(), s.failures().size(), s.seconds(),
-                    HadoopFiles.child(out, "results.csv"));
-            s.failures().forEach(f -> System.out.println("  " + f));
-            return s.failures().isEmpty() ? 0 : 1;
-        }
-    }
-
-    /** The dataset's directory under --data-root, fetched on the driver when local and empty. */
-    private String dataDir(String dataset) {
-        String dir = HadoopFiles.child(dataRoot, dataset);
-        try {
-            if (HadoopFiles.isLocal(dir)) {
-                DataOptions.fetchIfMissing(HadoopFiles.localPath(dir), ModelOptions.parse(Dataset.class, "dataset", dataset));
-            }
-            return HadoopFiles.isLocal(dir) ? HadoopFiles.localPath(dir).toAbsolutePath().toString() : dir;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        SweepRun.Outcome o = SweepRun.run(new SweepRun.Spec(grid, out, ModelOptions.parse(SweepRunner.Parallelism.class,
+                "--parallel", parallel), averagingFrequency, dataRoot, maxConfigs, spark.setup()));
+        System.out.printf(Locale.ROOT, "sweep %s: %d configs, %d trained, %d skipped (finished earlier), %d failed, %.1f s wall; "
+                        + "results in %s%n", o.out(), o.summary().total(), o.summary().trained(), o.summary().skipped(),
+                o.summary().failures().size(), o.summary().seconds(), HadoopFiles.child(o.out(), "results.csv"));
+        o.summary().failures().forEach(f -> System.out.println("  " + f));
+        return o.summary().failures().isEmpty() ? 0 : 1;
     }
 }

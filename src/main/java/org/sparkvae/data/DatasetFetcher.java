@@ -40,6 +40,16 @@ public final class DatasetFetcher {
     /** Outcome: files fetched now and files that were already present and verified. */
     public record Result(List<String> fetched, List<String> alreadyPresent) { }
 
+    /** The IDX files in {@code dir}, fetching {@code dataset} there first when it does not hold all four. */
+    public static MnistFiles fetchIfMissing(Path dir, Dataset dataset) throws IOException {
+        MnistFiles files = new MnistFiles(dir.toString());
+        if (!java.nio.file.Files.isDirectory(dir) || !files.isComplete()) {
+            System.err.println("No data in " + dir + ": fetching " + dataset.name() + " (" + dataset.source() + ")");
+            new DatasetFetcher(dir).fetch(dataset);
+        }
+        return files;
+    }
+
     public Result fetch(Dataset dataset) throws IOException {
         Files.createDirectories(dir);
         List<String> present = new java.util.ArrayList<>();
