@@ -70,13 +70,18 @@ public final class SparkVaeCli implements Runnable {
         return cl.execute(args);
     }
 
+    /** The flag of each model setting: library errors name settings, the user reads flags. */
+    static final java.util.Map<String, String> FLAGS = java.util.Map.of("latentDim", "--latent-dim", "learningRate", "--learning-rate",
+            "prior", "--prior", "components", "--components", "likelihood", "--likelihood", "fixedVariance", "--variance",
+            "arch", "--arch", "levels", "--levels");
+
     /** One line for the user: the deepest message that says something. */
     static String describe(Throwable ex) {
         Throwable t = ex;
         while (t instanceof java.io.UncheckedIOException || (t.getMessage() == null && t.getCause() != null)) {
             t = t.getCause();
         }
-        String msg = t.getMessage();
+        String msg = t instanceof org.sparkvae.model.SettingException se ? se.messageIn(FLAGS) : t.getMessage();
         if (t instanceof java.nio.file.NoSuchFileException && msg != null && !msg.contains(":")) {
             msg = msg + ": no such file or directory";
         }

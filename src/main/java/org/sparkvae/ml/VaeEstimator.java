@@ -117,15 +117,17 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
         setDefault(sampling, true);
         setDefault(seed, VaeParamDefs.DEFAULT_SEED);
         setDefault(batchSize, VaeParamDefs.DEFAULT_BATCH_SIZE);
-        setDefault(latentDim, VaeParamDefs.DEFAULT_LATENT_DIM);
-        setDefault(prior, "gaussian");
-        setDefault(numComponents, VaeConfig.DEFAULT_COMPONENTS);
-        setDefault(likelihood, "bernoulli");
+        // The model's defaults are the library's (VaeConfig.defaults()), as the CLI's and the sweep grid's.
+        VaeConfig d = VaeConfig.defaults();
+        setDefault(latentDim, d.latentDim());
+        setDefault(prior, d.prior().cliName());
+        setDefault(numComponents, d.components());
+        setDefault(likelihood, d.likelihood().cliName());
         setDefault(variance, "learned");
-        setDefault(arch, "mlp");
-        setDefault(levels, 1);
+        setDefault(arch, d.arch().cliName());
+        setDefault(levels, d.levels());
         setDefault(maxIter, VaeParamDefs.DEFAULT_MAX_ITER);
-        setDefault(stepSize, VaeConfig.DEFAULT_LEARNING_RATE);
+        setDefault(stepSize, d.learningRate());
         setDefault(averagingFrequency, VaeParamDefs.DEFAULT_AVERAGING_FREQUENCY);
     }
 

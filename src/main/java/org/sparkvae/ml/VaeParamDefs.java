@@ -31,7 +31,6 @@ final class VaeParamDefs {
     static final String DEFAULT_NEG_ELBO = "neg_elbo";
     static final String DEFAULT_RECON = "recon";
     static final String DEFAULT_KL = "kl";
-    static final int DEFAULT_LATENT_DIM = 10;
     static final int DEFAULT_MAX_ITER = 10;
     static final int DEFAULT_BATCH_SIZE = 128;
     static final int DEFAULT_AVERAGING_FREQUENCY = 50;

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import org.sparkvae.model.VaeConfig;
+
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -24,6 +26,10 @@ import java.util.Set;
 public final class SweepGrid {
     static final ObjectMapper JSON = JsonMapper.builder().enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+    /** The grid key of each model setting: the grid's errors name its keys. */
+    private static final Map<String, String> KEYS = Map.of("latentDim", "latent_dims", "learningRate", "learning_rate",
+            "prior", "priors", "components", "components", "likelihood", "likelihoods", "fixedVariance", "variance",
+            "arch", "archs", "levels", "levels");
     private static final Set<String> LISTS = Set.of("latent_dims", "priors", "likelihoods", "archs", "seeds");
     private static final Set<String> SCALARS = Set.of("epochs", "batch_size", "learning_rate", "components", "variance",
             "levels", "dataset", "train_images", "iwae_k", "iwae_images");
@@ -47,7 +53,7 @@ public final class SweepGrid {
                         + ", scalars: " + new java.util.TreeSet<>(SCALARS) + ")");
             }
         }
-        List<Integer> dims = ints(root, "latent_dims", List.of(10), name);
+        List<Integer> dims = ints(root, "latent_dims", List.of(VaeConfig.defaults().latentDim()), name);
         List<String> priors = strings(root, "priors", List.of("gaussian"), name);
         List<String> likelihoods = strings(root, "likelihoods", List.of("bernoulli"), name);
         List<String> archs = strings(root, "archs", List.of("mlp"), name);
@@ -66,8 +72,8 @@ public final class SweepGrid {
                             c.seed = seed;
                             c.epochs = scalarInt(root, "epochs", 10, name);
                             c.batchSize = scalarInt(root, "batch_size", 128, name);
-                            c.learningRate = scalarDouble(root, "learning_rate", 1e-3, name);
-                            c.components = scalarInt(root, "components", 10, name);
+                            c.learningRate = scalarDouble(root, "learning_rate", VaeConfig.defaults().learningRate(), name);
+                            c.components = scalarInt(root, "components", VaeConfig.defaults().components(), name);
                             c.variance = root.has("variance") ? root.get("variance").asText() : "learned";
                             c.levels = scalarInt(root, "levels", 1, name);
                             c.dataset = root.has("dataset") ? root.get("dataset").asText() : "mnist";
@@ -98,7 +104,8 @@ public final class SweepGrid {
         try {
             c.vaeConfig();
         } catch (IllegalArgumentException e) {
-            String msg = e.getMessage() == null ? "" : e.getMessage();
+            String msg = e instanceof org.sparkvae.model.SettingException se ? se.messageIn(KEYS)
+                    : e.getMessage() == null ? "" : e.getMessage();
             throw new IllegalArgumentException(name + ": bad configuration " + c.describe() + ": "
                     + enumMessage(msg));
         }

@@ -66,7 +66,7 @@ class SweepGridTest {
                 "latent_dims: [2]\nprior: [mog]\n", "unknown key 'prior'",
                 "latent_dims: 10\n", "'latent_dims' must be a non-empty list",
                 "latent_dims: [two]\n", "'latent_dims' must list integers",
-                "latent_dims: [0]\n", "--latent-dim",
+                "latent_dims: [0]\n", "latent_dims must be a positive integer, got 0",
                 "priors: [laplace]\n", "laplace",
                 "epochs: 0\n", "epochs",
                 "dataset: cifar\n", "dataset must be mnist or fashion",
