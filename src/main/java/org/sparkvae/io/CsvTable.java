@@ -1,14 +1,26 @@
 package org.sparkvae.io;
 
+import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
- * The CSV text of a small table of maps, in the given column order: integers as they are, other
- * numbers with six decimals, text quoted when it holds a comma or a quote, absent values empty.
+ * The CSV text of a small table, in the given column order: integers as they are, other numbers with six
+ * decimals, absent values empty. Written by jackson-dataformat-csv, so text is quoted as RFC 4180 asks (fields
+ * holding a comma, a quote or a line break; quotes doubled).
  */
 public final class CsvTable {
+    private static final CsvMapper CSV = new CsvMapper();
+
     private CsvTable() { }
 
     public static String format(List<String> columns, List<Map<String, Object>> rows) {
@@ -16,25 +28,34 @@ public final class CsvTable {
     }
 
     /** As above for rows of any type: {@code value.apply(row, column)} gives a cell (null: empty). */
-    public static <T> String format(List<String> columns, List<T> rows, java.util.function.BiFunction<T, String, Object> value) {
-        StringBuilder out = new StringBuilder(String.join(",", columns)).append('\n');
-        for (T r : rows) {
-            for (int i = 0; i < columns.size(); i++) {
-                if (i > 0) {
-                    out.append(',');
+    public static <T> String format(List<String> columns, List<T> rows, BiFunction<T, String, Object> value) {
+        CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true).setLineSeparator("\n");
+        columns.forEach(schema::addColumn);
+        StringWriter out = new StringWriter();
+        try (SequenceWriter w = CSV.writer(schema.build()).writeValues(out)) {
+            for (T r : rows) {
+                List<String> cells = new ArrayList<>(columns.size());
+                for (String c : columns) {
+                    cells.add(cell(value.apply(r, c)));
                 }
-                Object v = value.apply(r, columns.get(i));
-                if (v instanceof Integer || v instanceof Long) {
-                    out.append(v);
-                } else if (v instanceof Number n) {
-                    out.append(String.format(Locale.ROOT, "%.6f", n.doubleValue()));
-                } else if (v != null) {
-                    String s = String.valueOf(v);
-                    out.append(s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s);
-                }
+                w.write(cells);
             }
-            out.append('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
         }
         return out.toString();
+    }
+
+    private static String cell(Object v) {
+        if (v == null) {
+            return "";
+        }
+        if (v instanceof Integer || v instanceof Long) {
+            return v.toString();
+        }
+        if (v instanceof Number n) {
+            return String.format(Locale.ROOT, "%.6f", n.doubleValue());
+        }
+        return String.valueOf(v);
     }
 }

@@ -248,7 +248,7 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
         int workers = isDefined(numWorkers) ? (Integer) getOrDefault(numWorkers) : SparkTrainingOptions.defaultWorkers(sc);
         SparkTrainingOptions options = new SparkTrainingOptions(getMaxIter(), getBatchSize(), getAveragingFrequency(), workers, getSeed());
         Vae vae = Vae.create(config, getSeed());
-        List<EpochMetrics> history = new SparkTrainer(options).quiet().train(sc, vae, frame, 1, m -> { });
+        List<EpochMetrics> history = org.sparkvae.train.VaeTrainer.spark(options, sc, frame, false).train(vae, 1, m -> { });
         String master = sc.master();
         Metadata meta = f.metadata();
         List<org.sparkvae.train.EpochRecord> rows = history.stream().map(org.sparkvae.train.EpochRecord::of).toList();

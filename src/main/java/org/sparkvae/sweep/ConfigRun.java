@@ -39,8 +39,8 @@ public final class ConfigRun {
 
     /** Single-JVM training, as in {@code configs} mode. */
     public static TrainStep singleJvm(SweepConfig c) {
-        return (vae, train, mode) -> new Trainer(new TrainingOptions(c.epochs, c.batchSize, c.seed), false)
-                .train(vae, Features.of(train, mode), m -> { });
+        return (vae, train, mode) -> org.sparkvae.train.VaeTrainer.singleJvm(new TrainingOptions(c.epochs, c.batchSize, c.seed),
+                Features.of(train, mode), false).train(vae, 1, m -> { });
     }
 
     /** Runs the configuration; never throws: a failure is recorded and returned as "failed: why". */

@@ -94,8 +94,8 @@ public final class SweepRunner {
                 ConfigRun.TrainStep averaged = (vae, train, mode) -> {
                     int workers = sc.defaultParallelism();
                     Dataset<Row> frame = MnistDataFrames.fromImages(spark, train, mode, workers);
-                    return new SparkTrainer(new SparkTrainingOptions(c.epochs, c.batchSize, averagingFrequency, workers, c.seed))
-                            .quiet().train(sc, vae, frame, m -> { });
+                    return org.sparkvae.train.VaeTrainer.spark(new SparkTrainingOptions(c.epochs, c.batchSize, averagingFrequency,
+                            workers, c.seed), sc, frame, false).train(vae, 1, m -> { });
                 };
                 String status = ConfigRun.runSafely(c, dataDirs.apply(c.dataset), outDir, "data", averaged);
                 log.accept(status);

@@ -169,13 +169,12 @@ public final class TrainingRun {
                     System.err.printf("Spark master %s: %s, batch %d per worker, averaging every %d minibatches%s%n",
                             session.sparkContext().master(), w == 1 ? "1 worker" : w + " workers", s.batchSize(), s.averagingFrequency(),
                             s.workers() == null && sc.isLocal() ? " (one worker on an embedded master; --workers N to average N)" : "");
-                    SparkTrainer trainer = s.progress() ? new SparkTrainer(options) : new SparkTrainer(options).quiet();
-                    trainer.train(sc, vae, frame != null ? frame : s.spark().frame(session, data.driverImages(), "train", mode, w),
-                            firstEpoch, onEpoch);
+                    VaeTrainer.spark(options, sc, frame != null ? frame : s.spark().frame(session, data.driverImages(), "train", mode, w),
+                            s.progress()).train(vae, firstEpoch, onEpoch);
                 }
             } else {
-                new Trainer(new TrainingOptions(s.epochs(), s.batchSize(), s.seed()), s.progress())
-                        .train(vae, Features.of(data.driverImages(), mode), firstEpoch, onEpoch);
+                VaeTrainer.singleJvm(new TrainingOptions(s.epochs(), s.batchSize(), s.seed()), Features.of(data.driverImages(), mode),
+                        s.progress()).train(vae, firstEpoch, onEpoch);
             }
             ModelInfo info = infoAfter.apply(s.epochs());
             ModelStore.save(vae, info, model);

@@ -1,0 +1,31 @@
+package org.sparkvae.train;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkvae.model.Vae;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Trains a VAE's network, epochs {@code firstEpoch..} of a run, telling {@code afterEpoch} about each: one interface
+ * for the single-JVM {@link Trainer} and Spark's parameter averaging ({@link SparkTrainer}), each bound to its data.
+ * {@link TrainingRun}, the sweep and the Spark ML estimator train through it.
+ */
+@FunctionalInterface
+public interface VaeTrainer {
+    List<EpochMetrics> train(Vae vae, int firstEpoch, Consumer<EpochMetrics> afterEpoch);
+
+    /** In this JVM, on the rows of {@code features} [n, D]; seeded shuffles and noise. */
+    static VaeTrainer singleJvm(TrainingOptions options, INDArray features, boolean progress) {
+        return (vae, firstEpoch, afterEpoch) -> new Trainer(options, progress).train(vae, features, firstEpoch, afterEpoch);
+    }
+
+    /** On Spark's executors: {@code frame} holds {@code index} and {@code features}; parameters averaged per round. */
+    static VaeTrainer spark(SparkTrainingOptions options, JavaSparkContext sc, Dataset<Row> frame, boolean progress) {
+        return (vae, firstEpoch, afterEpoch) -> (progress ? new SparkTrainer(options) : new SparkTrainer(options).quiet())
+                .train(sc, vae, frame, firstEpoch, afterEpoch);
+    }
+}
