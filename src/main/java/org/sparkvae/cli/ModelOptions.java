@@ -21,55 +21,45 @@ final class ModelOptions {
     @Option(names = "--learning-rate", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--prior", defaultValue = "gaussian", paramLabel = "gaussian|mog|vamp",
+    @Option(names = "--prior", defaultValue = "gaussian", paramLabel = "gaussian|mog|vamp", converter = OptionConverters.Prior.class,
             description = "Prior p(z): standard Gaussian (closed-form KL), a trainable mixture of Gaussians, or the "
                     + "VampPrior with trainable pseudo-inputs (both Monte Carlo KL) (default: ${DEFAULT-VALUE}).")
-    String prior;
+    PriorKind prior;
 
     @Option(names = "--components", defaultValue = "10", paramLabel = "K",
             description = "Mixture components of --prior mog, pseudo-inputs of --prior vamp (default: ${DEFAULT-VALUE}).")
     int components;
 
     @Option(names = "--likelihood", defaultValue = "bernoulli", paramLabel = "bernoulli|gaussian|cb",
+            converter = OptionConverters.Likelihood.class,
             description = "Observation model p(x|z): Bernoulli (binary data), Gaussian or continuous Bernoulli "
                     + "(continuous data) (default: ${DEFAULT-VALUE}).")
-    String likelihood;
+    LikelihoodKind likelihood;
 
-    @Option(names = "--variance", defaultValue = "learned", paramLabel = "learned|VALUE",
+    @Option(names = "--variance", defaultValue = "learned", paramLabel = "learned|VALUE", converter = OptionConverters.Variance.class,
             description = "Gaussian likelihood: one learned sigma per pixel, or a fixed variance such as 0.1 "
                     + "(default: ${DEFAULT-VALUE}).")
-    String variance;
+    Double variance;
 
-    @Option(names = "--arch", defaultValue = "mlp", paramLabel = "mlp|cnn",
+    @Option(names = "--arch", defaultValue = "mlp", paramLabel = "mlp|cnn", converter = OptionConverters.Arch.class,
             description = "Encoder/decoder networks (default: ${DEFAULT-VALUE}).")
-    String arch;
+    Architecture arch;
 
     @Option(names = "--levels", defaultValue = "1", paramLabel = "1|2",
             description = "Latent levels: 2 = hierarchical VAE q(z1|x) q(z2|z1), p(x|z1) p(z1|z2) p(z2), both of size M "
                     + "(default: ${DEFAULT-VALUE}).")
     int levels;
 
-    @Option(names = "--data-mode", paramLabel = "binary|continuous",
+    @Option(names = "--data-mode", paramLabel = "binary|continuous", converter = OptionConverters.Mode.class,
             description = "Pixels thresholded at 0.5 or scaled to [0, 1]; default: what --likelihood models.")
-    String dataMode;
+    DataMode dataMode;
 
     VaeConfig config() {
-        PriorKind p = parse(PriorKind.class, "--prior", prior);
-        LikelihoodKind l = parse(LikelihoodKind.class, "--likelihood", likelihood);
-        Architecture a = parse(Architecture.class, "--arch", arch);
-        Double fixed = null;
-        if (!"learned".equalsIgnoreCase(variance)) {
-            if (l != LikelihoodKind.GAUSSIAN) {
-                throw new IllegalArgumentException("--variance applies to --likelihood gaussian only");
-            }
-            try {
-                fixed = Double.parseDouble(variance);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--variance must be 'learned' or a positive number, got '" + variance + "'");
-            }
+        if (variance != null && likelihood != LikelihoodKind.GAUSSIAN) {
+            throw new IllegalArgumentException("--variance applies to --likelihood gaussian only");
         }
         return new VaeConfig(VaeConfig.MNIST_PIXELS, VaeConfig.DEFAULT_HIDDEN, latentDim, learningRate,
-                p, components, l, fixed, a, levels);
+                prior, components, likelihood, variance, arch, levels);
     }
 
     /** The data mode: given, or implied by the likelihood; a mismatch is refused. */
@@ -77,7 +67,7 @@ final class ModelOptions {
         if (dataMode == null) {
             return c.likelihood().dataMode();
         }
-        DataMode given = parse(DataMode.class, "--data-mode", dataMode);
+        DataMode given = dataMode;
         if (given != c.likelihood().dataMode()) {
             throw new IllegalArgumentException("--likelihood " + c.likelihood().cliName() + " models "
                     + c.likelihood().dataMode().cliName() + " data, not --data-mode " + given.cliName()
@@ -89,14 +79,6 @@ final class ModelOptions {
     }
 
     static <E extends Enum<E>> E parse(Class<E> type, String option, String value) {
-        try {
-            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            StringBuilder allowed = new StringBuilder();
-            for (E c : type.getEnumConstants()) {
-                allowed.append(allowed.length() == 0 ? "" : "|").append(c.name().toLowerCase(Locale.ROOT));
-            }
-            throw new IllegalArgumentException(option + " must be one of " + allowed + ", got '" + value + "'");
-        }
+        return OptionConverters.parse(type, option, value);
     }
 }

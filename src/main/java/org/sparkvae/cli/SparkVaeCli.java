@@ -56,6 +56,11 @@ public final class SparkVaeCli implements Runnable {
         CommandLine cl = new CommandLine(new SparkVaeCli());
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {
+            if (ex.getCause() instanceof OptionConverters.OptionValueException bad) {
+                // A value our converters refused: one line in our words, exit status 1 as for any bad value.
+                ex.getCommandLine().getErr().println(ex.getCommandLine().getCommandSpec().qualifiedName() + ": error: " + bad.getMessage());
+                return EXIT_FAILURE;
+            }
             ex.getCommandLine().getErr().println(ex.getCommandLine().getCommandSpec().qualifiedName() + ": error: " + ex.getMessage()
                     + " (see " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
             return EXIT_USAGE;

@@ -30,10 +30,10 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Sweep directory (any Hadoop path); reused by reruns.")
     String out;
 
-    @Option(names = "--parallel", defaultValue = "configs", paramLabel = "configs|data",
+    @Option(names = "--parallel", defaultValue = "configs", paramLabel = "configs|data", converter = OptionConverters.Parallel.class,
             description = "configs: one configuration per Spark task, many at once; data: one after another, each with "
                     + "parameter averaging (default: ${DEFAULT-VALUE}).")
-    String parallel;
+    SweepRunner.Parallelism parallel;
 
     @Option(names = "--averaging-frequency", defaultValue = "50", description = "data mode: minibatches between averagings (default: ${DEFAULT-VALUE}).")
     int averagingFrequency;
@@ -52,8 +52,7 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SweepRun.Outcome o = SweepRun.run(new SweepRun.Spec(grid, out, ModelOptions.parse(SweepRunner.Parallelism.class,
-                "--parallel", parallel), averagingFrequency, dataRoot, maxConfigs, spark.setup()));
+        SweepRun.Outcome o = SweepRun.run(new SweepRun.Spec(grid, out, parallel, averagingFrequency, dataRoot, maxConfigs, spark.setup()));
         System.out.printf(Locale.ROOT, "sweep %s: %d configs, %d trained, %d skipped (finished earlier), %d failed, %.1f s wall; "
                         + "results in %s%n", o.out(), o.summary().total(), o.summary().trained(), o.summary().skipped(),
                 o.summary().failures().size(), o.summary().seconds(), HadoopFiles.child(o.out(), "results.csv"));
