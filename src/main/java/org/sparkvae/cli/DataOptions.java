@@ -6,7 +6,6 @@ import org.sparkvae.data.MnistFiles;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**

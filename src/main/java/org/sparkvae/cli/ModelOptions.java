@@ -7,7 +7,6 @@ import org.sparkvae.model.PriorKind;
 import org.sparkvae.model.VaeConfig;
 import picocli.CommandLine.Option;
 
-import java.util.Locale;
 
 /**
  * The model a {@code train} run builds: latent size, prior, likelihood, networks, learning rate and

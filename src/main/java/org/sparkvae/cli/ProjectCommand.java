@@ -1,7 +1,5 @@
 package org.sparkvae.cli;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvae.analysis.ProjectionJob;
 import org.sparkvae.data.DataMode;
@@ -13,12 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code project}: the aggregate posterior of the test set, PCA'd to 2-D on Spark, as Parquet and a scatter PNG. */

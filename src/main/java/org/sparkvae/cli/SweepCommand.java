@@ -1,7 +1,5 @@
 package org.sparkvae.cli;
 
-import org.apache.spark.sql.SparkSession;
-import org.sparkvae.data.Dataset;
 import org.sparkvae.io.HadoopFiles;
 import org.sparkvae.sweep.SweepRun;
 import org.sparkvae.sweep.SweepRunner;
@@ -9,13 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code sweep}: train and evaluate every configuration of a grid file, resumably, on Spark. */

@@ -29,15 +29,11 @@ import org.sparkvae.model.PriorKind;
 import org.sparkvae.model.Vae;
 import org.sparkvae.model.VaeConfig;
 import org.sparkvae.train.EpochMetrics;
-import org.sparkvae.train.SparkTrainer;
 import org.sparkvae.train.SparkTrainingOptions;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;

@@ -12,12 +12,9 @@ import org.sparkvae.model.ModelInfo;
 import org.sparkvae.model.ModelStore;
 import org.sparkvae.model.Vae;
 import org.sparkvae.train.EpochMetrics;
-import org.sparkvae.train.Trainer;
 import org.sparkvae.train.TrainingOptions;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 

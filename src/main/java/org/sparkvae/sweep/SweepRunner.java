@@ -8,7 +8,6 @@ import org.sparkvae.analysis.LeaderboardPlot;
 import org.sparkvae.analysis.RunReport;
 import org.sparkvae.data.MnistDataFrames;
 import org.sparkvae.io.HadoopFiles;
-import org.sparkvae.train.SparkTrainer;
 import org.sparkvae.train.SparkTrainingOptions;
 
 import java.io.IOException;
