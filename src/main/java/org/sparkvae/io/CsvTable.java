@@ -19,7 +19,10 @@ import java.util.function.BiFunction;
  * holding a comma, a quote or a line break; quotes doubled).
  */
 public final class CsvTable {
-    private static final CsvMapper CSV = new CsvMapper();
+    // Strict check: quote only the fields that need it (a separator, a quote, a line break). The quick default
+    // also quotes many plain values (paths, timestamps), which readers that split on commas would then misread.
+    private static final CsvMapper CSV = CsvMapper.builder().enable(com.fasterxml.jackson.dataformat.csv.CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING)
+            .build();
 
     private CsvTable() { }
 

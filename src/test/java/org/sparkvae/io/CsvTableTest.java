@@ -20,8 +20,11 @@ class CsvTableTest {
         r.put("quote", "say \"hi\"");
         r.put("newline", "two\nlines");
         r.put("plain", "x");
-        String csv = CsvTable.format(List.of("i", "l", "d", "absent", "comma", "quote", "newline", "plain"), List.of(r));
-        assertEquals("i,l,d,absent,comma,quote,newline,plain\n"
-                + "3,4,88.123457,,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",x\n", csv);
+        r.put("path", "/tmp/sweep/models/0727e13e.zip");
+        r.put("time", "2026-11-30T20:48:01.823Z");
+        String csv = CsvTable.format(List.of("i", "l", "d", "absent", "comma", "quote", "newline", "plain", "path", "time"), List.of(r));
+        assertEquals("i,l,d,absent,comma,quote,newline,plain,path,time\n"
+                + "3,4,88.123457,,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",x,/tmp/sweep/models/0727e13e.zip,2026-11-30T20:48:01.823Z\n",
+                csv, "only what needs quotes is quoted");
     }
 }
