@@ -76,8 +76,4 @@ final class ModelOptions {
         }
         return given;
     }
-
-    static <E extends Enum<E>> E parse(Class<E> type, String option, String value) {
-        return OptionConverters.parse(type, option, value);
-    }
 }

@@ -224,7 +224,7 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
     public VaeModel fit(Dataset<?> dataset) {
         transformSchema(dataset.schema(), true);
         Dataset<Row> df = dataset.toDF();
-        StructField f = FeatureColumn.require(df.schema(), getFeaturesCol());
+        StructField f = df.schema().apply(getFeaturesCol()); // checked by transformSchema above
         LikelihoodKind l = VaeParamDefs.parse(LikelihoodKind.class, getLikelihood());
         DataMode given = FeatureColumn.modeOf(f);
         if (given != null && given != l.dataMode()) {

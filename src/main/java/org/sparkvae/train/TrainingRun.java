@@ -241,8 +241,8 @@ public final class TrainingRun {
         }
 
         String datasetCliName() {
-            return md5 == null ? null : org.sparkvae.data.Dataset.identify(md5) == null ? null
-                    : org.sparkvae.data.Dataset.identify(md5).cliName();
+            org.sparkvae.data.Dataset known = md5 == null ? null : org.sparkvae.data.Dataset.identify(md5);
+            return known == null ? null : known.cliName();
         }
 
         String datasetName() {
