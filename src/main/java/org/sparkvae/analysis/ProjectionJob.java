@@ -23,13 +23,31 @@ public final class ProjectionJob {
     /** What a projection produced. */
     public record Summary(long n, int latentDim, double[] explained, double seconds) { }
 
-    /** Runs the job on the test images as a DataFrame of {@code spark}'s setup, with a progress bar, on an open session. */
-    public static Summary run(SparkSession session, ModelStore.Loaded loaded, org.sparkvae.data.LabelledImages test,
-                              org.sparkvae.data.DataMode mode, long seed, String out, boolean progress,
-                              org.sparkvae.spark.SparkSetup spark) throws Exception {
+    /**
+     * What {@code project} does: {@code model} encoded over the test split of {@code data} (read by the executors
+     * where they can), {@code out} refused when it holds a projection unless {@code overwrite}.
+     */
+    public record Spec(String model, org.sparkvae.data.DataLocator data, long seed, String out, boolean overwrite,
+                       boolean progress, org.sparkvae.spark.SparkSetup spark) { }
+
+    /** The whole job: checks, loads the model, opens Spark, projects, writes. */
+    public static Summary run(Spec s) throws Exception {
+        if (!s.overwrite()) {
+            HadoopFiles.refuseExisting(HadoopFiles.child(s.out(), "latents.parquet"), "pass --overwrite or choose another --out");
+        }
+        ModelStore.Loaded loaded = ModelStore.load(s.model());
+        org.sparkvae.spark.SplitData test = org.sparkvae.spark.SplitData.check(s.data().locate(),
+                org.sparkvae.data.MnistFiles.Split.TEST, loaded.dataMode(), s.spark());
+        try (SparkSession session = s.spark().session("spark-vae project")) {
+            return run(session, loaded, test, s.seed(), s.out(), s.progress());
+        }
+    }
+
+    /** Runs the job on the test split, with a progress bar, on an open session. */
+    public static Summary run(SparkSession session, ModelStore.Loaded loaded, org.sparkvae.spark.SplitData test,
+                              long seed, String out, boolean progress) throws Exception {
         try (org.sparkvae.spark.SparkProgress bar = new org.sparkvae.spark.SparkProgress(session.sparkContext(), "encode + PCA", progress)) {
-            Dataset<Row> frame = spark.frame(session, test, "test", mode, session.sparkContext().defaultParallelism());
-            return run(session, loaded, frame, seed, out);
+            return run(session, loaded, test.frame(session, session.sparkContext().defaultParallelism()), seed, out);
         }
     }
 

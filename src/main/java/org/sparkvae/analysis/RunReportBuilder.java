@@ -3,17 +3,16 @@ package org.sparkvae.analysis;
 import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkvae.data.DataLocator;
-import org.sparkvae.data.DataMode;
-import org.sparkvae.data.LabelledImages;
+import org.sparkvae.data.MnistDataFrames;
 import org.sparkvae.data.MnistFiles;
-import org.sparkvae.evaluate.ElboEvaluator;
 import org.sparkvae.evaluate.ElboReport;
+import org.sparkvae.evaluate.SparkElboEvaluator;
 import org.sparkvae.io.HadoopFiles;
-import org.sparkvae.model.Features;
 import org.sparkvae.model.ModelInfo;
 import org.sparkvae.model.ModelStore;
 import org.sparkvae.model.Vae;
 import org.sparkvae.spark.SparkSetup;
+import org.sparkvae.spark.SplitData;
 import org.sparkvae.train.MetricsFiles;
 
 import java.nio.file.Files;
@@ -34,6 +33,9 @@ public final class RunReportBuilder {
     /** Which model, where the report goes, the seed of every draw, Spark's setup, and optionally a sweep's --out. */
     public record Spec(String model, DataLocator data, String out, boolean overwrite, long seed, boolean progress,
                        SparkSetup spark, String sweep) { }
+
+    /** Test images the driver collects for the figures (reconstructions, interpolation); the rest stay on the executors. */
+    private static final int FIGURE_IMAGES = 64;
 
     /** The figures to publish beside the page once it is complete. */
     private final List<Path> figures = new ArrayList<>();
@@ -56,12 +58,24 @@ public final class RunReportBuilder {
             throw new IllegalArgumentException("--sweep " + s.sweep() + ": no finished configurations there");
         }
         ModelStore.Loaded loaded = ModelStore.load(s.model());
+        // The executors read the test split where they can; the driver gets only the figures' first images.
+        SplitData testSplit = SplitData.check(s.data().locate(), MnistFiles.Split.TEST, loaded.dataMode(), s.spark());
+        try (SparkSession session = s.spark().session("spark-vae report")) {
+            return write(s, html, sweepRows, loaded, testSplit, session);
+        }
+    }
+
+    private String write(Spec s, String html, List<Map<String, Object>> sweepRows, ModelStore.Loaded loaded, SplitData testSplit,
+                         SparkSession session) throws Exception {
         Vae vae = loaded.vae();
         ModelInfo info = loaded.info();
-        DataMode mode = loaded.dataMode();
-        LabelledImages test = s.data().locate().read28x28(MnistFiles.Split.TEST);
-        INDArray x = Features.of(test, mode);
         String describe = vae.config().describe();
+        org.apache.spark.api.java.JavaSparkContext sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(session.sparkContext());
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> test = testSplit.frame(session, sc.defaultParallelism());
+        List<org.apache.spark.sql.Row> first = testSplit.head(session, FIGURE_IMAGES, 1)
+                .orderBy(MnistDataFrames.INDEX).select(MnistDataFrames.LABEL, MnistDataFrames.FEATURES).collectAsList();
+        INDArray x = org.nd4j.linalg.factory.Nd4j.create(first.stream().map(r -> MnistDataFrames.features(r, 1)).toArray(float[][]::new));
+        int[] labels = first.stream().mapToInt(r -> r.getInt(0)).toArray();
 
         RunReport report = new RunReport("spark-vae run: " + HadoopFiles.fileName(s.model()));
         report.fact("model", s.model()).fact("configuration", describe).fact("data", info.dataset() + " (" + info.dataMode() + "), "
@@ -72,7 +86,7 @@ public final class RunReportBuilder {
         List<org.sparkvae.train.EpochRecord> history = info.epochMetrics();
         org.sparkvae.train.EpochRecord last = history.isEmpty() ? null : history.get(history.size() - 1);
         ElboReport test10k = last != null && last.testNegElbo() != null ? null
-                : new ElboEvaluator(1000, s.progress()).evaluate(vae, x, s.seed(), true);
+                : new SparkElboEvaluator(1000).evaluate(sc, vae, test, s.seed(), true);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("test -ELBO", test10k != null ? test10k.negElbo() : last.testNegElbo());
         summary.put("reconstruction", test10k != null ? test10k.recon() : last.testRecon());
@@ -103,15 +117,15 @@ public final class RunReportBuilder {
             report.figure("Decoder means", "E[x|z] for the same 64 z: for continuous likelihoods the mean looks far better than a sample.",
                     publish(work, "samples-mean.png", ImageGrid.pngBytes(vae.decodeMean(z), 28, 28, 8, 2), s.out()));
             int a = 0;
-            int b = firstWithOtherLabel(test, a);
+            int b = firstWithOtherLabel(labels, a);
             report.figure("Latent interpolation", String.format(Locale.ROOT, "Test image %d (a %d) to test image %d (a %d): "
-                            + "E[x|z] along the line between their posterior means.", a, test.label(a), b, test.label(b)),
+                            + "E[x|z] along the line between their posterior means.", a, labels[a], b, labels[b]),
                     publish(work, "interpolation.png", ImageGrid.pngBytes(Figures.interpolation(vae, x.getRow(a), x.getRow(b), 10),
                             28, 28, 12, 3), s.out()));
 
             String projectionDir = HadoopFiles.child(s.out(), "projection");
-            try (SparkSession session = s.spark().session("spark-vae report")) {
-                ProjectionJob.Summary p = ProjectionJob.run(session, loaded, test, mode, s.seed(), projectionDir, s.progress(), s.spark());
+            {
+                ProjectionJob.Summary p = ProjectionJob.run(session, loaded, testSplit, s.seed(), projectionDir, s.progress());
                 Path scatter = HadoopFiles.isLocal(projectionDir)
                         ? HadoopFiles.localPath(HadoopFiles.child(projectionDir, "latent-pca.png"))
                         : HadoopFiles.fetch(HadoopFiles.child(projectionDir, "latent-pca.png"));
@@ -152,13 +166,13 @@ public final class RunReportBuilder {
         return html;
     }
 
-    private static int firstWithOtherLabel(LabelledImages images, int a) {
-        for (int i = a + 1; i < images.size(); i++) {
-            if (images.label(i) != images.label(a)) {
+    private static int firstWithOtherLabel(int[] labels, int a) {
+        for (int i = a + 1; i < labels.length; i++) {
+            if (labels[i] != labels[a]) {
                 return i;
             }
         }
-        return Math.min(a + 1, images.size() - 1);
+        return Math.min(a + 1, labels.length - 1);
     }
 
     private byte[] publish(Path work, String name, byte[] png, String outDir) throws java.io.IOException {

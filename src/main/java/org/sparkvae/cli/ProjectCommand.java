@@ -1,12 +1,7 @@
 package org.sparkvae.cli;
 
-import org.apache.spark.sql.SparkSession;
 import org.sparkvae.analysis.ProjectionJob;
-import org.sparkvae.data.DataMode;
-import org.sparkvae.data.LabelledImages;
-import org.sparkvae.data.MnistFiles;
 import org.sparkvae.io.HadoopFiles;
-import org.sparkvae.model.ModelStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,19 +37,11 @@ final class ProjectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String parquet = HadoopFiles.child(out, "latents.parquet");
-        if (!overwrite) {
-            HadoopFiles.refuseExisting(parquet, "pass --overwrite or choose another --out");
-        }
-        ModelStore.Loaded loaded = ModelStore.load(model);
-        DataMode mode = loaded.dataMode();
-        LabelledImages test = data.resolve().read28x28(MnistFiles.Split.TEST);
-        try (SparkSession session = spark.session("spark-vae project")) {
-            ProjectionJob.Summary s = ProjectionJob.run(session, loaded, test, mode, seed, out, !noProgress, spark.setup());
-            System.out.printf(Locale.ROOT, "projected %d test images (M=%d)%s in %.1f s: %s, %s%n", s.n(), s.latentDim(),
-                    s.explained() == null ? "" : String.format(Locale.ROOT, ", PC1+PC2 explain %.1f%%", 100 * (s.explained()[0] + s.explained()[1])),
-                    s.seconds(), parquet, HadoopFiles.child(out, "latent-pca.png"));
-        }
+        ProjectionJob.Summary s = ProjectionJob.run(new ProjectionJob.Spec(model, data::resolve, seed, out, overwrite, !noProgress,
+                spark.setup()));
+        System.out.printf(Locale.ROOT, "projected %d test images (M=%d)%s in %.1f s: %s, %s%n", s.n(), s.latentDim(),
+                s.explained() == null ? "" : String.format(Locale.ROOT, ", PC1+PC2 explain %.1f%%", 100 * (s.explained()[0] + s.explained()[1])),
+                s.seconds(), HadoopFiles.child(out, "latents.parquet"), HadoopFiles.child(out, "latent-pca.png"));
         return 0;
     }
 }

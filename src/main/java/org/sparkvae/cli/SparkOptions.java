@@ -25,8 +25,27 @@ final class SparkOptions {
             description = "Spark: keep the converted DataFrame as Parquet under DIR (any Hadoop path) and reuse it next time.")
     String parquetCache;
 
+    @Option(names = "--conf", paramLabel = "KEY=VALUE",
+            description = "A Spark setting, as spark-submit's --conf (repeatable); wins over conf/spark-defaults.conf.")
+    java.util.Map<String, String> conf = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--event-log", paramLabel = "DIR",
+            description = "Write Spark's event log to DIR (any Hadoop path), for Spark's History Server.")
+    String eventLog;
+
     SparkSetup setup() {
-        return new SparkSetup(master, parquetCache);
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+        if (eventLog != null) {
+            settings.put("spark.eventLog.enabled", "true");
+            settings.put("spark.eventLog.dir", eventLog);
+        }
+        for (java.util.Map.Entry<String, String> e : conf.entrySet()) {
+            if (!e.getKey().startsWith("spark.")) {
+                throw new IllegalArgumentException("--conf " + e.getKey() + "=" + e.getValue() + ": Spark's settings start with spark.");
+            }
+            settings.put(e.getKey(), e.getValue());
+        }
+        return new SparkSetup(master, parquetCache, settings);
     }
 
     SparkSession session(String appName) {

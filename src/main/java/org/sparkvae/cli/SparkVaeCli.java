@@ -12,7 +12,8 @@ import java.io.PrintWriter;
 @Command(name = "spark-vae", mixinStandardHelpOptions = true, versionProvider = SparkVaeCli.Version.class,
         description = "Variational autoencoders on MNIST with Deeplearning4j (and Apache Spark).",
         subcommands = {FetchDataCommand.class, TrainCommand.class, EvaluateCommand.class, SampleCommand.class,
-                PpcaCommand.class, ProjectCommand.class, ReportCommand.class, SweepCommand.class, GpuCheckCommand.class})
+                PpcaCommand.class, ProjectCommand.class, ReportCommand.class, SweepCommand.class, DataStatsCommand.class,
+                GpuCheckCommand.class})
 public final class SparkVaeCli implements Runnable {
     /** Exit status of a run that failed on bad input or a failed job. */
     public static final int EXIT_FAILURE = 1;

@@ -112,11 +112,17 @@ public final class MnistDataFrames {
     /**
      * A split of an IDX directory read by the executors through the {@code idx} data source
      * ({@link org.sparkvae.data.source.IdxDataSource}), in this class's schema: {@code features} as {@code array<float>}
-     * with the data mode, shape and {@code md5} (the images' checksum, for provenance) in its metadata.
+     * with the data mode, shape and {@code md5} (the images' checksum, for provenance) in its metadata;
+     * {@code recordsPerPartition} 0 for the source's default (about 64 MB of pixels per task).
      */
-    public static Dataset<Row> read(SparkSession spark, String dir, String split, DataMode mode, String md5) {
-        Dataset<Row> df = spark.read().format(org.sparkvae.data.source.IdxDataSource.SHORT_NAME)
-                .option("mode", mode.cliName()).option("split", split).load(dir);
+    public static Dataset<Row> read(SparkSession spark, String dir, String split, DataMode mode, String md5,
+                                    long recordsPerPartition) {
+        org.apache.spark.sql.DataFrameReader reader = spark.read().format(org.sparkvae.data.source.IdxDataSource.SHORT_NAME)
+                .option("mode", mode.cliName()).option("split", split);
+        if (recordsPerPartition > 0) {
+            reader = reader.option("recordsPerPartition", recordsPerPartition);
+        }
+        Dataset<Row> df = reader.load(dir);
         Metadata source = df.schema().apply(FEATURES).metadata();
         Metadata meta = schema(mode, (int) source.getLong("rows"), (int) source.getLong("cols"), md5).apply(FEATURES).metadata();
         return df.select(org.apache.spark.sql.functions.col(INDEX), org.apache.spark.sql.functions.col(LABEL),

@@ -10,8 +10,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sparkvae.data.DataLocator;
 import org.sparkvae.data.DataMode;
-import org.sparkvae.data.LabelledImages;
-import org.sparkvae.data.MnistDataFrames;
 import org.sparkvae.data.MnistFiles;
 import org.sparkvae.io.AtomicFiles;
 import org.sparkvae.io.Provenance;
@@ -20,6 +18,7 @@ import org.sparkvae.model.ModelStore;
 import org.sparkvae.model.VaeConfig;
 import org.sparkvae.spark.SparkProgress;
 import org.sparkvae.spark.SparkSetup;
+import org.sparkvae.spark.SplitData;
 import org.sparkvae.train.EpochRecord;
 
 import java.io.IOException;
@@ -87,9 +86,10 @@ public final class EvaluationRun {
                     + "retrain it for --iwae");
         }
         MnistFiles files = s.data().locate();
-        LabelledImages test = files.read28x28(MnistFiles.Split.TEST);
         DataMode mode = loaded.dataMode();
-        LabelledImages iwaeTest = s.iwaeImages() == null || s.iwaeImages() >= test.size() ? test : test.head(s.iwaeImages());
+        // On Spark the executors read the test split (the driver checks headers and lengths); in one JVM the driver.
+        SplitData test = SplitData.check(files, MnistFiles.Split.TEST, mode, s.spark());
+        long iwaeN = s.iwaeImages() == null ? test.count() : Math.min(s.iwaeImages(), test.count());
         ElboReport r;
         IwaeEvaluator.Sums iw = null;
         if (s.spark() != null) {
@@ -98,25 +98,25 @@ public final class EvaluationRun {
                 SparkElboEvaluator distributed = new SparkElboEvaluator(s.batchSize());
                 try (SparkProgress bar = new SparkProgress(session.sparkContext(), s.iwaeK() == null ? "evaluate" : "evaluate + IWAE",
                         s.progress())) {
-                    Dataset<Row> frame = s.spark().frame(session, test, "test", mode, sc.defaultParallelism());
+                    Dataset<Row> frame = test.frame(session, sc.defaultParallelism());
                     r = distributed.evaluate(sc, loaded.vae(), frame, s.seed(), s.sampling());
                     if (s.iwaeK() != null) {
-                        iw = distributed.evaluateIwae(sc, loaded.vae(), iwaeTest == test ? frame
-                                : MnistDataFrames.fromImages(session, iwaeTest, mode, sc.defaultParallelism()), s.seed(), s.iwaeK());
+                        iw = distributed.evaluateIwae(sc, loaded.vae(), iwaeN == test.count() ? frame
+                                : test.head(session, iwaeN, sc.defaultParallelism()), s.seed(), s.iwaeK());
                     }
                 }
             }
         } else {
-            INDArray x = Features.of(test, mode);
+            INDArray x = Features.of(test.driverImages(), mode);
             r = evaluator.evaluate(loaded.vae(), x, s.seed(), s.sampling());
             if (s.iwaeK() != null) {
-                INDArray head = iwaeTest == test ? x : x.get(NDArrayIndex.interval(0, iwaeTest.size()), NDArrayIndex.all());
+                INDArray head = iwaeN == test.count() ? x : x.get(NDArrayIndex.interval(0, iwaeN), NDArrayIndex.all());
                 iw = iwaeEvaluator.sums(loaded.vae(), head, s.seed());
             }
         }
         Result result = new Result(r.negElbo(), r.recon(), r.kl(), r.n(), iw == null ? null : iw.meanNll(),
                 iw == null ? null : s.iwaeK(), iw == null ? null : iw.n(), s.sampling(), s.seed(), s.model(), files.dir(),
-                test.images().contentMd5(), loaded.info().config(), Provenance.versions());
+                test.md5(), loaded.info().config(), Provenance.versions());
         return result;
     }
 }

@@ -22,7 +22,23 @@ public final class SparkSessions {
     private SparkSessions() { }
 
     public static SparkSession create(String appName, String master) {
+        return create(appName, master, java.util.Map.of());
+    }
+
+    /**
+     * The session, with Spark's settings in spark-submit's order of precedence: {@code given} (the command line's
+     * {@code --conf}) over {@code spark.*} system properties over {@code spark-defaults.conf} (read here only when
+     * spark-submit did not: from {@code $SPARK_CONF_DIR}, which {@code submit/spark-vae} points at {@code conf/}
+     * unless set) over spark-vae's own defaults below.
+     */
+    public static SparkSession create(String appName, String master, java.util.Map<String, String> given) {
         SparkConf conf = new SparkConf(true);
+        if (System.getProperty("SPARK_SUBMIT") == null) {
+            for (java.util.Map.Entry<String, String> e : defaultsFile(System.getenv("SPARK_CONF_DIR")).entrySet()) {
+                conf.setIfMissing(e.getKey(), e.getValue());
+            }
+        }
+        given.forEach(conf::set);
         if (master != null) {
             conf.setMaster(master);
         } else if (!conf.contains("spark.master")) {
@@ -48,7 +64,43 @@ public final class SparkSessions {
                 conf.setIfMissing("spark.ui.enabled", "false");
             }
         }
+        if (conf.getBoolean("spark.eventLog.enabled", false)) {
+            // Spark refuses a missing event-log directory; create the one the user named (not a default guess).
+            String dir = conf.get("spark.eventLog.dir", "/tmp/spark-events");
+            try {
+                org.sparkvae.io.HadoopFiles.mkdirs(dir);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("--event-log " + dir + ": " + e.getMessage(), e);
+            }
+        }
         return SparkSession.builder().config(conf).getOrCreate();
+    }
+
+    /**
+     * The {@code spark.*} settings of {@code DIR/spark-defaults.conf} (Java properties syntax, as spark-submit reads
+     * it; values trimmed), or none when the directory or file does not exist.
+     */
+    static java.util.Map<String, String> defaultsFile(String confDir) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        if (confDir == null || confDir.isEmpty()) {
+            return out;
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(confDir, "spark-defaults.conf");
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return out;
+        }
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader r = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(file + ": cannot read Spark's defaults: " + e.getMessage(), e);
+        }
+        for (String k : p.stringPropertyNames()) {
+            if (k.startsWith("spark.")) {
+                out.put(k, p.getProperty(k).trim());
+            }
+        }
+        return out;
     }
 
     /** Whether a standalone master URL names this machine's loopback interface. */

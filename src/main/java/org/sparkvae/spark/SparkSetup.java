@@ -12,11 +12,21 @@ import java.io.IOException;
 
 /**
  * How a job uses Spark: the master ({@code local[N]} embedded, {@code spark://host:port}, or null for
- * spark-submit's or an embedded {@code local[*]}) and an optional Parquet cache directory for its DataFrames.
+ * spark-submit's or an embedded {@code local[*]}), an optional Parquet cache directory for its DataFrames, and
+ * settings given on the command line ({@code --conf key=value}, {@code --event-log DIR}), which win over every
+ * other source as they do with spark-submit.
  */
-public record SparkSetup(String master, String parquetCache) {
+public record SparkSetup(String master, String parquetCache, java.util.Map<String, String> conf) {
+    public SparkSetup {
+        conf = java.util.Map.copyOf(conf);
+    }
+
+    public SparkSetup(String master, String parquetCache) {
+        this(master, parquetCache, java.util.Map.of());
+    }
+
     public SparkSession session(String appName) {
-        return SparkSessions.create(appName, master);
+        return SparkSessions.create(appName, master, conf);
     }
 
     /** The images as a DataFrame of {@code partitions}, through the Parquet cache when one is set. */

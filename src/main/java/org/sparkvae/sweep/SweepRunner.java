@@ -6,9 +6,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvae.analysis.LeaderboardPlot;
 import org.sparkvae.analysis.RunReport;
-import org.sparkvae.data.MnistDataFrames;
 import org.sparkvae.io.HadoopFiles;
-import org.sparkvae.train.SparkTrainingOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,7 +80,7 @@ public final class SweepRunner {
             try {
                 statuses.addAll(sc.parallelize(jobs, jobs.size()).map(j -> {
                     SweepConfig c = SweepGrid.JSON.readValue(j[0], SweepConfig.class);
-                    return ConfigRun.runSafely(c, j[1], outDir, "configs", ConfigRun.singleJvm(c));
+                    return ConfigRun.runSafely(c, j[1], outDir, "configs", ConfigRun::oneJvm);
                 }).collect());
             } finally {
                 spark.sparkContext().removeSparkListener(tableUpdater);
@@ -90,13 +88,8 @@ public final class SweepRunner {
         } else {
             for (SweepConfig c : todo) {
                 log.accept("training " + c.describe() + " (" + c.key() + ") with parameter averaging");
-                ConfigRun.TrainStep averaged = (vae, train, mode) -> {
-                    int workers = sc.defaultParallelism();
-                    Dataset<Row> frame = MnistDataFrames.fromImages(spark, train, mode, workers);
-                    return org.sparkvae.train.VaeTrainer.spark(new SparkTrainingOptions(c.epochs, c.batchSize, averagingFrequency,
-                            workers, c.seed), sc, frame, false).train(vae, 1, m -> { });
-                };
-                String status = ConfigRun.runSafely(c, dataDirs.apply(c.dataset), outDir, "data", averaged);
+                String status = ConfigRun.runSafely(c, dataDirs.apply(c.dataset), outDir, "data",
+                        ConfigRun.averaged(spark, averagingFrequency));
                 log.accept(status);
                 statuses.add(status);
                 updateCsv(results);

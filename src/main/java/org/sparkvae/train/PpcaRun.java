@@ -5,13 +5,13 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvae.data.DataLocator;
 import org.sparkvae.data.DataMode;
-import org.sparkvae.data.LabelledImages;
 import org.sparkvae.data.MnistFiles;
 import org.sparkvae.io.AtomicFiles;
 import org.sparkvae.io.Provenance;
 import org.sparkvae.model.ModelStore;
 import org.sparkvae.model.PpcaModel;
 import org.sparkvae.spark.SparkSetup;
+import org.sparkvae.spark.SplitData;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -54,19 +54,20 @@ public final class PpcaRun {
             AtomicFiles.refuseExisting(s.out(), "pass --overwrite to replace it or choose another --out");
         }
         MnistFiles files = s.data().locate();
-        LabelledImages train = files.read28x28(MnistFiles.Split.TRAIN);
-        LabelledImages test = files.read28x28(MnistFiles.Split.TEST);
+        // The executors read both splits where they can (the driver checks headers and lengths).
+        SplitData train = SplitData.check(files, MnistFiles.Split.TRAIN, DataMode.CONTINUOUS, s.spark());
+        SplitData test = SplitData.check(files, MnistFiles.Split.TEST, DataMode.CONTINUOUS, s.spark());
         long started = System.nanoTime();
         PpcaModel model;
         double[] ll;
         try (SparkSession session = s.spark().session("spark-vae ppca")) {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
             int parts = sc.defaultParallelism();
-            model = SparkPpca.fit(s.spark().frame(session, train, "train", DataMode.CONTINUOUS, parts), s.latentDim());
-            ll = SparkPpca.meanLogLikelihood(sc, model, s.spark().frame(session, test, "test", DataMode.CONTINUOUS, parts));
+            model = SparkPpca.fit(train.frame(session, parts), s.latentDim());
+            ll = SparkPpca.meanLogLikelihood(sc, model, test.frame(session, parts));
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         return new Result("ppca", s.latentDim(), ll[0], -ll[0], (long) ll[1], model.noiseVariance(), model.eigenvalues(),
-                DataMode.CONTINUOUS.cliName(), files.dir(), train.images().contentMd5(), seconds, Provenance.versions());
+                DataMode.CONTINUOUS.cliName(), files.dir(), train.md5(), seconds, Provenance.versions());
     }
 }

@@ -7,13 +7,10 @@ import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkvae.data.DataLocator;
 import org.sparkvae.data.DataMode;
-import org.sparkvae.data.IdxFormatException;
-import org.sparkvae.data.LabelledImages;
-import org.sparkvae.data.MnistDataFrames;
 import org.sparkvae.data.MnistFiles;
-import org.sparkvae.data.source.IdxChecksum;
-import org.sparkvae.data.source.IdxLayout;
 import org.sparkvae.evaluate.ElboEvaluator;
+import org.sparkvae.evaluate.ElboReport;
+import org.sparkvae.evaluate.SparkElboEvaluator;
 import org.sparkvae.io.HadoopFiles;
 import org.sparkvae.io.Provenance;
 import org.sparkvae.io.RunLock;
@@ -23,6 +20,7 @@ import org.sparkvae.model.ModelStore;
 import org.sparkvae.model.Vae;
 import org.sparkvae.model.VaeConfig;
 import org.sparkvae.spark.SparkSetup;
+import org.sparkvae.spark.SplitData;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -116,16 +114,18 @@ public final class TrainingRun {
             vae = Vae.create(config, s.seed());
         }
 
-        TrainingData data = TrainingData.check(s.data().locate(), mode, s.spark());
+        MnistFiles files = s.data().locate();
+        SplitData data = SplitData.check(files, MnistFiles.Split.TRAIN, mode, s.spark());
+        // The held-out split for the per-epoch test ELBO: on Spark evaluated by the executors like `evaluate`.
+        SplitData test = s.testEval() ? SplitData.check(files, MnistFiles.Split.TEST, mode, s.spark()) : null;
         Runnable announce = () -> System.err.printf("training on %d %s images from %s (%s), %s, %d epochs, batch %d%n",
-                data.count(), mode.cliName(), data.files().dir(), data.datasetName(), config.describe(), s.epochs(), s.batchSize());
+                data.count(), mode.cliName(), files.dir(), data.datasetName(), config.describe(), s.epochs(), s.batchSize());
         if (data.md5() != null) {
             announce.run();
         }
-        INDArray testX = s.testEval() ? Features.of(data.files().read28x28(MnistFiles.Split.TEST), mode) : null;
         Distribution[] distribution = {null}; // known once Spark is up; stays null in one JVM
         java.util.function.IntFunction<ModelInfo> infoAfter = done -> new ModelInfo(config, mode.cliName(), data.datasetCliName(),
-                data.files().dir(), data.md5(), done, s.batchSize(), s.seed(), Provenance.versions(), Instant.now().toString(),
+                files.dir(), data.md5(), done, s.batchSize(), s.seed(), Provenance.versions(), Instant.now().toString(),
                 List.copyOf(history), distribution[0]);
         // The inputs are good: create the model's directory and hold the run's lock (a second run on the same
         // --model is refused at once; the kernel drops the lock if this process dies, so --resume still works).
@@ -143,12 +143,14 @@ public final class TrainingRun {
             List<TrainingListener> listeners = List.of(TrainingListener.console(s.epochs()),
                     (e, h) -> checkpoints.save(vae, infoAfter.apply(e.epoch()), e.epoch()),
                     (e, h) -> metricsFiles.write(h));
-            // The test ELBO after every epoch (one JVM, seeded, so epochs are comparable); not in "seconds".
-            ElboEvaluator testEvaluator = new ElboEvaluator(1000, false);
+            // The test ELBO after every epoch (seeded, so epochs are comparable); not in "seconds". Set once the
+            // data is loaded: in one JVM on the driver's matrix, on Spark by the executors.
+            java.util.concurrent.atomic.AtomicReference<java.util.function.Function<Vae, ElboReport>> testElbo =
+                    new java.util.concurrent.atomic.AtomicReference<>();
             java.util.function.Consumer<EpochMetrics> onEpoch = m -> {
                 EpochRecord e = EpochRecord.of(m);
-                if (testX != null) {
-                    e = e.withTest(testEvaluator.evaluate(vae, testX, s.seed(), true));
+                if (testElbo.get() != null) {
+                    e = e.withTest(testElbo.get().apply(vae));
                 }
                 history.add(e);
                 try {
@@ -162,99 +164,37 @@ public final class TrainingRun {
             if (s.spark() != null) {
                 try (SparkSession session = s.spark().session("spark-vae train")) {
                     JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
-                    Dataset<Row> frame = data.executorsRead() ? data.executorFrame(session, announce) : null;
                     int w = s.workers() != null ? s.workers() : SparkTrainingOptions.defaultWorkers(sc);
+                    // Executors read in the source's own ranges (the trainer repartitions by index for its workers);
+                    // driver-read images are shipped in one chunk per worker.
+                    Dataset<Row> frame = data.frame(session, data.executorsRead() ? 0 : w);
+                    if (data.executorsRead()) {
+                        announce.run(); // the checksum, and so the dataset's name, is known now
+                    }
+                    if (test != null) {
+                        Dataset<Row> testFrame = test.frame(session, sc.defaultParallelism());
+                        SparkElboEvaluator evaluator = new SparkElboEvaluator(1000);
+                        testElbo.set(v -> evaluator.evaluate(sc, v, testFrame, s.seed(), true));
+                    }
                     distribution[0] = new Distribution(session.sparkContext().master(), w, s.averagingFrequency());
                     SparkTrainingOptions options = new SparkTrainingOptions(s.epochs(), s.batchSize(), s.averagingFrequency(), w, s.seed());
                     System.err.printf("Spark master %s: %s, batch %d per worker, averaging every %d minibatches%s%n",
                             session.sparkContext().master(), w == 1 ? "1 worker" : w + " workers", s.batchSize(), s.averagingFrequency(),
                             s.workers() == null && sc.isLocal() ? " (one worker on an embedded master; --workers N to average N)" : "");
-                    VaeTrainer.spark(options, sc, frame != null ? frame : s.spark().frame(session, data.driverImages(), "train", mode, w),
-                            s.progress()).train(vae, firstEpoch, onEpoch);
+                    VaeTrainer.spark(options, sc, frame, s.progress()).train(vae, firstEpoch, onEpoch);
                 }
             } else {
+                if (test != null) {
+                    INDArray testX = Features.of(test.driverImages(), mode);
+                    ElboEvaluator evaluator = new ElboEvaluator(1000, false);
+                    testElbo.set(v -> evaluator.evaluate(v, testX, s.seed(), true));
+                }
                 VaeTrainer.singleJvm(new TrainingOptions(s.epochs(), s.batchSize(), s.seed()), Features.of(data.driverImages(), mode),
                         s.progress()).train(vae, firstEpoch, onEpoch);
             }
             ModelInfo info = infoAfter.apply(s.epochs());
             ModelStore.save(vae, info, model);
             return new Result(model, info, metricsCsv, curvesPng, checkpoints.dir());
-        }
-    }
-
-    /**
-     * The training split, checked before anything is written. On Spark, executors read uncompressed training
-     * files they can see (the idx data source): the driver checks only the headers and lengths, and an executor
-     * computes the checksum once Spark is up. Otherwise (one JVM; gzip, whose truncation only a full read finds;
-     * a local path on other hosts; the Parquet cache) the driver reads and checks everything first.
-     */
-    private static final class TrainingData {
-        private final MnistFiles files;
-        private final DataMode mode;
-        private final LabelledImages driverImages;
-        private final IdxLayout layout;
-        private String md5;
-
-        private TrainingData(MnistFiles files, DataMode mode, LabelledImages driverImages, IdxLayout layout) {
-            this.files = files;
-            this.mode = mode;
-            this.driverImages = driverImages;
-            this.layout = layout;
-            this.md5 = driverImages == null ? null : driverImages.images().contentMd5();
-        }
-
-        static TrainingData check(MnistFiles files, DataMode mode, SparkSetup spark) throws IOException {
-            String images = files.resolve(MnistFiles.TRAIN_IMAGES);
-            String labels = files.resolve(MnistFiles.TRAIN_LABELS);
-            boolean executorsRead = spark != null && !images.endsWith(".gz") && !labels.endsWith(".gz")
-                    && spark.executorsReadWithoutCache(files.dir());
-            if (!executorsRead) {
-                return new TrainingData(files, mode, files.read28x28(MnistFiles.Split.TRAIN), null);
-            }
-            IdxLayout layout = IdxLayout.read(images, labels, new org.apache.hadoop.conf.Configuration());
-            if (layout.rows() != 28 || layout.cols() != 28 || layout.count() == 0) {
-                throw new IdxFormatException(images, layout.count() == 0 ? "holds no images"
-                        : "images are " + layout.rows() + "x" + layout.cols() + ", spark-vae's models take 28x28");
-            }
-            return new TrainingData(files, mode, null, layout);
-        }
-
-        MnistFiles files() {
-            return files;
-        }
-
-        boolean executorsRead() {
-            return layout != null;
-        }
-
-        LabelledImages driverImages() {
-            return driverImages;
-        }
-
-        long count() {
-            return driverImages != null ? driverImages.size() : layout.count();
-        }
-
-        /** The images' checksum: known after the driver read them, or once an executor computed it. */
-        String md5() {
-            return md5;
-        }
-
-        String datasetCliName() {
-            org.sparkvae.data.Dataset known = md5 == null ? null : org.sparkvae.data.Dataset.identify(md5);
-            return known == null ? null : known.cliName();
-        }
-
-        String datasetName() {
-            String n = datasetCliName();
-            return n == null ? "unrecognised IDX dataset" : n;
-        }
-
-        /** The executors' DataFrame; one executor task computes the checksum first, then {@code announce} runs. */
-        Dataset<Row> executorFrame(SparkSession session, Runnable announce) throws IOException {
-            md5 = IdxChecksum.md5(session, layout.imagesPath());
-            announce.run();
-            return MnistDataFrames.read(session, SparkSetup.absolute(files.dir()), "train", mode, md5);
         }
     }
 }

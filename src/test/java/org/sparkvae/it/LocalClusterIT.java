@@ -116,6 +116,85 @@ class LocalClusterIT {
         assertEquals(negElbo, m.get("test_recon").asDouble() + m.get("test_kl").asDouble(), 1e-6);
     }
 
+    /**
+     * A million images (the real test set tiled 100 times: 784 MB of pixels, written under target/ by this test) read
+     * by the cluster's executors while the driver runs in its own JVM with a 512 MB heap (Spark's minimum is 450 MB):
+     * the count, the images per label and the mean pixel equal a streaming pass over the same files.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(1)
+    void aMillionImagesWithA512MbDriver() throws Exception {
+        Path mnist = org.sparkvae.data.RealData.mnist();
+        byte[] pixels = Files.readAllBytes(mnist.resolve("t10k-images-idx3-ubyte"));
+        byte[] labels = Files.readAllBytes(mnist.resolve("t10k-labels-idx1-ubyte"));
+        int copies = 100;
+        int n = 10_000 * copies;
+        Path big = Files.createDirectories(Path.of("target", "it-scale").toAbsolutePath());
+        Path images = big.resolve("train-images-idx3-ubyte");
+        Path labelFile = big.resolve("train-labels-idx1-ubyte");
+        try {
+            try (var out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(images), 1 << 20));
+                 var lab = new java.io.DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(labelFile), 1 << 20))) {
+                out.writeInt(0x803);
+                out.writeInt(n);
+                out.writeInt(28);
+                out.writeInt(28);
+                lab.writeInt(0x801);
+                lab.writeInt(n);
+                for (int c = 0; c < copies; c++) {
+                    out.write(pixels, 16, pixels.length - 16);
+                    lab.write(labels, 8, labels.length - 8);
+                }
+            }
+            // The expected figures from a streaming pass over the files just written.
+            long[] perLabel = new long[256];
+            long pixelSum = 0;
+            long count = 0;
+            try (var in = new java.io.BufferedInputStream(Files.newInputStream(images), 1 << 20);
+                 var lab = new java.io.BufferedInputStream(Files.newInputStream(labelFile), 1 << 16)) {
+                in.readNBytes(16);
+                lab.readNBytes(8);
+                byte[] record = new byte[784];
+                for (int label; (label = lab.read()) >= 0; count++) {
+                    perLabel[label]++;
+                    assertEquals(784, in.readNBytes(record, 0, 784));
+                    for (byte b : record) {
+                        pixelSum += b & 0xFF;
+                    }
+                }
+            }
+            java.util.Map<Integer, Long> expectedLabels = new java.util.TreeMap<>();
+            for (int l = 0; l < 256; l++) {
+                if (perLabel[l] > 0) {
+                    expectedLabels.put(l, perLabel[l]);
+                }
+            }
+            double expectedMean = pixelSum / 255.0 / (count * 784.0);
+
+            ProcessBuilder pb = new ProcessBuilder(script("spark-submit.sh"), "--master", masterUrl, "data-stats",
+                    "--data", big.toString(), "--data-mode", "continuous")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("stats.log").toFile());
+            pb.environment().put("SPARK_VAE_NO_BUILD", "1");
+            pb.environment().put("SPARK_VAE_CLUSTER_DIR", STATE.toString());
+            pb.environment().put("SPARK_VAE_JAVA_MEM", "512m"); // the driver JVM's -Xmx
+            Process p = pb.start();
+            assertTrue(p.waitFor(10, TimeUnit.MINUTES), "timed out");
+            String out = Files.readString(dir.resolve("stats.log"));
+            assertEquals(0, p.exitValue(), out);
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("(\\d+) images of 28x28 \\(continuous\\), mean pixel ([0-9.]+), per label (\\{.*})").matcher(out);
+            assertTrue(m.find(), out);
+            assertEquals(count, Long.parseLong(m.group(1)));
+            assertEquals(1_000_000, count);
+            assertEquals(expectedMean, Double.parseDouble(m.group(2)), 1e-6, out);
+            assertEquals(expectedLabels.toString(), m.group(3));
+            assertFalse(out.contains("very large size"), out);
+        } finally {
+            Files.deleteIfExists(images); // 784 MB
+            Files.deleteIfExists(labelFile);
+        }
+    }
+
     /** The cluster requires its secret: a driver without it is refused (the master logs why) and never runs. */
     @Test
     @org.junit.jupiter.api.Order(3)
