@@ -2,6 +2,11 @@ package org.sparkvae.model;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Map;
 
 /**
  * Continuous Bernoulli (Loaiza-Ganem and Cunningham 2019) with lambda = sigmoid(l):
@@ -13,11 +18,42 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * log C = log 2 + l^2/12 - 7 l^4/1440 + O(l^6) below {@link #TAYLOR_BELOW}; above it,
  * log|l| - log tanh(|l|/2) with log tanh(a/2) = log1p(-e^-a) - log1p(e^-a), which is stable for large |l|.
  */
-public final class ContinuousBernoulliLikelihood {
+public final class ContinuousBernoulliLikelihood implements Likelihood {
     /** |l| below which the Taylor series is used; its error there is below 1e-11. */
     public static final double TAYLOR_BELOW = 0.05;
 
-    private ContinuousBernoulliLikelihood() { }
+    private final long width;
+
+    public ContinuousBernoulliLikelihood(long width) {
+        this.width = width;
+    }
+
+    @Override
+    public SDVariable negLogLikelihood(SameDiff sd, SDVariable decoded, SDVariable x, Map<String, SDVariable> params) {
+        return negLogLikelihood(sd, decoded, x, width);
+    }
+
+    @Override
+    public INDArray mean(INDArray decoded) {
+        INDArray l = decoded.castTo(DataType.DOUBLE);
+        INDArray out = Nd4j.create(DataType.DOUBLE, l.shape());
+        for (long i = 0; i < l.length(); i++) {
+            out.putScalar(i, mean(l.getDouble(i)));
+        }
+        return out.castTo(decoded.dataType());
+    }
+
+    /** Inverse-CDF draws, one uniform per pixel. */
+    @Override
+    public INDArray sample(INDArray decoded, Map<String, INDArray> params) {
+        INDArray u = Nd4j.rand(DataType.DOUBLE, decoded.shape());
+        INDArray l = decoded.castTo(DataType.DOUBLE);
+        INDArray x = Nd4j.create(DataType.DOUBLE, decoded.shape());
+        for (long i = 0; i < l.length(); i++) {
+            x.putScalar(i, sample(l.getDouble(i), u.getDouble(i)));
+        }
+        return x.castTo(decoded.dataType());
+    }
 
     /** Per-example -log p(x|l), shape [n]. */
     public static SDVariable negLogLikelihood(SameDiff sd, SDVariable logits, SDVariable x, long width) {

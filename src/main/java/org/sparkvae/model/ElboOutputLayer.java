@@ -133,20 +133,19 @@ public final class ElboOutputLayer extends SameDiffOutputLayer {
 
         SDVariable recon = reconstruction(sd, decoded, labels, params);
 
+        Prior p = priorModel();
         SDVariable kl;
         if (carriesSample()) {
+            // The VampPrior's components are the pseudo-inputs' posteriors, carried in the first K rows.
+            Map<String, SDVariable> priorParams = pseudo == null ? params : Map.of(
+                    MixtureOfGaussiansPrior.MEANS, pseudo.get(SDIndex.all(), SDIndex.interval(dataSize + m, dataSize + 2 * m)),
+                    MixtureOfGaussiansPrior.LOG_STDS, pseudo.get(SDIndex.all(), SDIndex.interval(dataSize + 2 * m, dataSize + 3 * m)));
             SDVariable logQ = DiagonalGaussian.logDensity(sd, z, mu, logSigma, m);
-            SDVariable logP = switch (prior()) {
-                case MOG -> MixtureOfGaussiansPrior.logDensity(sd, z, params.get(MixtureOfGaussiansPrior.MEANS),
-                        params.get(MixtureOfGaussiansPrior.LOG_STDS), params.get(MixtureOfGaussiansPrior.LOGITS), components, m);
-                case VAMP -> MixtureOfGaussiansPrior.logDensityEqualWeights(sd, z,
-                        pseudo.get(SDIndex.all(), SDIndex.interval(dataSize + m, dataSize + 2 * m)),
-                        pseudo.get(SDIndex.all(), SDIndex.interval(dataSize + 2 * m, dataSize + 3 * m)), components, m);
-                case GAUSSIAN -> StandardGaussianPrior.logDensity(sd, z, m);
-            };
-            SDVariable sampledKl = logQ.sub(logP);
+            SDVariable sampledKl = logQ.sub(p.logDensity(sd, z, priorParams));
             sd.math.neg(LOG_WEIGHT, recon.add(sampledKl));
-            kl = prior() == PriorKind.GAUSSIAN ? StandardGaussianPrior.kl(sd, mu, logSigma, m) : sampledKl;
+            // The closed form where there is one (the standard Gaussian), else the one-sample estimate.
+            SDVariable closed = p.closedFormKl(sd, mu, logSigma);
+            kl = closed != null ? closed : sampledKl;
         } else {
             kl = StandardGaussianPrior.kl(sd, mu, logSigma, m);
         }
@@ -159,15 +158,7 @@ public final class ElboOutputLayer extends SameDiffOutputLayer {
 
     /** -log p(x|z) per example, named {@value #RECON}. */
     private SDVariable reconstruction(SameDiff sd, SDVariable decoded, SDVariable labels, Map<String, SDVariable> params) {
-        SDVariable recon = switch (likelihood()) {
-            case BERNOULLI -> BernoulliLikelihood.negLogLikelihood(sd, decoded, labels, dataSize);
-            case CB -> ContinuousBernoulliLikelihood.negLogLikelihood(sd, decoded, labels, dataSize);
-            case GAUSSIAN -> fixedVariance != null
-                    ? GaussianLikelihood.negLogLikelihood(sd, decoded, labels, fixedVariance, dataSize)
-                    : GaussianLikelihood.negLogLikelihood(sd, decoded, labels,
-                            GaussianLikelihood.clippedLogSigma(sd, params.get(GaussianLikelihood.LOG_SIGMA)), dataSize);
-        };
-        return recon.rename(RECON);
+        return likelihoodModel().negLogLikelihood(sd, decoded, labels, params).rename(RECON);
     }
 
     /**
@@ -208,24 +199,27 @@ public final class ElboOutputLayer extends SameDiffOutputLayer {
         return ElboOutputLayerRuntime.INPUT_KEY;
     }
 
+    /** The prior's and then the likelihood's parameters (that order is the saved parameter layout). */
     @Override
     public void defineParameters(SDLayerParams params) {
-        if (prior() == PriorKind.MOG) {
-            MixtureOfGaussiansPrior.defineParameters(params, components, latentDim);
-        }
-        if (likelihood() == LikelihoodKind.GAUSSIAN && fixedVariance == null) {
-            params.addWeightParam(GaussianLikelihood.LOG_SIGMA, 1, dataSize);
-        }
+        priorModel().defineParameters(params);
+        likelihoodModel().defineParameters(params);
     }
 
     @Override
     public void initializeParameters(Map<String, INDArray> params) {
-        if (prior() == PriorKind.MOG) {
-            MixtureOfGaussiansPrior.initializeParameters(params);
-        }
-        if (params.containsKey(GaussianLikelihood.LOG_SIGMA)) {
-            params.get(GaussianLikelihood.LOG_SIGMA).assign(GaussianLikelihood.INITIAL_LOG_SIGMA);
-        }
+        priorModel().initializeParameters(params);
+        likelihoodModel().initializeParameters(params);
+    }
+
+    /** p(z) of this loss ({@code components} only matters for the mixtures; old models have it null). */
+    public Prior priorModel() {
+        return Prior.of(prior(), components == null ? 1 : components, latentDim);
+    }
+
+    /** p(x|z) of this loss. */
+    public Likelihood likelihoodModel() {
+        return Likelihood.of(likelihood(), fixedVariance, dataSize);
     }
 
     @Override

@@ -3,8 +3,10 @@ package org.sparkvae.model;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Map;
 
@@ -14,12 +16,59 @@ import java.util.Map;
  * so the loss uses the one-sample estimate log q(z|x) - log p(z) at the sampled z; log p(z) is a
  * log-sum-exp over the components. The parameters live in the ELBO output layer.
  */
-public final class MixtureOfGaussiansPrior {
+public final class MixtureOfGaussiansPrior implements Prior {
     public static final String MEANS = "priorMeans";
     public static final String LOG_STDS = "priorLogStds";
     public static final String LOGITS = "priorLogits";
 
-    private MixtureOfGaussiansPrior() { }
+    private final int components;
+    private final long latentDim;
+
+    public MixtureOfGaussiansPrior(int components, long latentDim) {
+        this.components = components;
+        this.latentDim = latentDim;
+    }
+
+    @Override
+    public SDVariable logDensity(SameDiff sd, SDVariable z, Map<String, SDVariable> params) {
+        return logDensity(sd, z, params.get(MEANS), params.get(LOG_STDS), params.get(LOGITS), components, latentDim);
+    }
+
+    /** A component k ~ softmax(logits) by inverse CDF, then z ~ N(m_k, diag s_k^2). */
+    @Override
+    public INDArray sample(int n, Map<String, INDArray> params, DataType dataType) {
+        INDArray means = params.get(MEANS);
+        INDArray stds = Transforms.exp(params.get(LOG_STDS), true);
+        double[] logits = params.get(LOGITS).castTo(DataType.DOUBLE).toDoubleVector();
+        double max = java.util.Arrays.stream(logits).max().orElse(0);
+        double[] cdf = new double[logits.length];
+        double total = 0;
+        for (int k = 0; k < logits.length; k++) {
+            total += Math.exp(logits[k] - max);
+            cdf[k] = total;
+        }
+        INDArray u = Nd4j.rand(DataType.DOUBLE, n);
+        INDArray z = Nd4j.randn(dataType, n, latentDim);
+        for (int i = 0; i < n; i++) {
+            double target = u.getDouble(i) * total;
+            int k = 0;
+            while (k < cdf.length - 1 && cdf[k] < target) {
+                k++;
+            }
+            z.getRow(i).muli(stds.getRow(k)).addi(means.getRow(k));
+        }
+        return z;
+    }
+
+    @Override
+    public void defineParameters(SDLayerParams params) {
+        defineParameters(params, components, latentDim);
+    }
+
+    @Override
+    public void initializeParameters(Map<String, INDArray> params) {
+        initializeParams(params);
+    }
 
     /**
      * Per-example log of an equally weighted mixture 1/K sum_k N(z | means_k, diag exp(logStds_k)^2),
@@ -48,7 +97,7 @@ public final class MixtureOfGaussiansPrior {
         params.addWeightParam(LOGITS, 1, components);
     }
 
-    static void initializeParameters(Map<String, INDArray> params) {
+    static void initializeParams(Map<String, INDArray> params) {
         INDArray means = params.get(MEANS);
         means.assign(Nd4j.randn(means.dataType(), means.shape()));
         params.get(LOG_STDS).assign(0);

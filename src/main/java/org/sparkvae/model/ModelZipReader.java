@@ -73,12 +73,25 @@ public final class ModelZipReader {
             "org.nd4j.linalg.activations.impl.ActivationIdentity",
             "org.nd4j.linalg.activations.impl.ActivationSigmoid",
             "org.nd4j.linalg.learning.config.Adam",
-            "org.sparkvae.model.NoiseAppendingPreProcessor",
-            "org.sparkvae.model.PseudoInputLayer",
-            "org.sparkvae.model.GaussianLatentLayer",
-            "org.sparkvae.model.PassThroughDenseLayer",
-            "org.sparkvae.model.PassThroughDeconvLayer",
-            "org.sparkvae.model.ElboOutputLayer");
+            NoiseAppendingPreProcessor.class.getName(),
+            PseudoInputLayer.class.getName(),
+            GaussianLatentLayer.class.getName(),
+            PassThroughDenseLayer.class.getName(),
+            PassThroughDeconvLayer.class.getName(),
+            ElboOutputLayer.class.getName());
+
+    /**
+     * Class names models saved by spark-vae 0.1.0 to 0.4 use for our layers, before {@code model/} was split into
+     * packages: each maps to its class today. The reader accepts them and rewrites them before DL4J parses the
+     * configuration (test fixtures: {@code src/test/resources/models/v0.1.0-*.zip}).
+     */
+    static final Map<String, String> RENAMED = Map.of(
+            "org.sparkvae.model.NoiseAppendingPreProcessor", NoiseAppendingPreProcessor.class.getName(),
+            "org.sparkvae.model.PseudoInputLayer", PseudoInputLayer.class.getName(),
+            "org.sparkvae.model.GaussianLatentLayer", GaussianLatentLayer.class.getName(),
+            "org.sparkvae.model.PassThroughDenseLayer", PassThroughDenseLayer.class.getName(),
+            "org.sparkvae.model.PassThroughDeconvLayer", PassThroughDeconvLayer.class.getName(),
+            "org.sparkvae.model.ElboOutputLayer", ElboOutputLayer.class.getName());
 
     /** A JSON field name or a layer index (input preprocessors are keyed by it): DL4J's legacy wrapper-object typing would use a class name as the key. */
     private static final Pattern FIELD_NAME = Pattern.compile("@?[A-Za-z_$][A-Za-z0-9_$]*|[0-9]{1,9}");
@@ -130,6 +143,9 @@ public final class ModelZipReader {
                 throw refuse(zip, CONFIGURATION + " is not a JSON object");
             }
             checkClasses(tree, zip);
+            if (renameOldClasses(tree)) {
+                config = TREES.writeValueAsString(tree);
+            }
             return new Inspected(zip, info, config, seen.contains(UPDATER));
         }
     }
@@ -207,7 +223,8 @@ public final class ModelZipReader {
                     throw refuse(zip, CONFIGURATION + " has a field named '" + printable(f.getKey())
                             + "', which no spark-vae network has");
                 }
-                if (f.getKey().equals("@class") && !(f.getValue().isTextual() && ALLOWED_CLASSES.contains(f.getValue().asText()))) {
+                if (f.getKey().equals("@class") && !(f.getValue().isTextual() && (ALLOWED_CLASSES.contains(f.getValue().asText())
+                        || RENAMED.containsKey(f.getValue().asText())))) {
                     throw refuse(zip, CONFIGURATION + " names class '" + printable(f.getValue().asText())
                             + "', which is not part of a spark-vae network");
                 }
@@ -218,6 +235,26 @@ public final class ModelZipReader {
                 checkClasses(child, zip);
             }
         }
+    }
+
+    /** Rewrites old {@code @class} names ({@link #RENAMED}) in place; whether any was found. */
+    private static boolean renameOldClasses(JsonNode node) {
+        boolean renamed = false;
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+            JsonNode type = object.get("@class");
+            if (type != null && type.isTextual() && RENAMED.containsKey(type.asText())) {
+                object.put("@class", RENAMED.get(type.asText()));
+                renamed = true;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+                renamed |= renameOldClasses(it.next().getValue());
+            }
+        } else if (node.isArray()) {
+            for (JsonNode child : node) {
+                renamed |= renameOldClasses(child);
+            }
+        }
+        return renamed;
     }
 
     private static byte[] readJson(ZipFile zf, Path zip, String name) throws IOException {

@@ -154,42 +154,27 @@ public final class Vae {
         return h.get(NDArrayIndex.all(), NDArrayIndex.interval(0, config.inputSize())).dup();
     }
 
+    /** The model's p(x|z) and p(z) (their parameters live in the loss layer). */
+    public Likelihood likelihood() {
+        return Likelihood.of(config.likelihood(), config.fixedVariance(), config.inputSize());
+    }
+
+    public Prior prior() {
+        return Prior.of(config.prior(), config.components(), config.latentDim());
+    }
+
+    private Map<String, INDArray> lossParams() {
+        return net.getLayer(outputLayer).paramTable();
+    }
+
     /** E[x|z] under the model's likelihood: sigmoid(l) (Bernoulli), mu (Gaussian), the CB mean (CB). */
     public INDArray decodeMean(INDArray z) {
-        INDArray out = decodeLogits(z);
-        return switch (config.likelihood()) {
-            case BERNOULLI -> Transforms.sigmoid(out, false);
-            case GAUSSIAN -> out;
-            case CB -> map(out, ContinuousBernoulliLikelihood::mean);
-        };
+        return likelihood().mean(decodeLogits(z));
     }
 
     /** One draw x ~ p(x|z) per row of z. */
     public INDArray sampleObservation(INDArray z) {
-        INDArray out = decodeLogits(z);
-        return switch (config.likelihood()) {
-            case BERNOULLI -> sampleBernoulli(Transforms.sigmoid(out, false));
-            case GAUSSIAN -> out.add(Nd4j.randn(out.dataType(), out.shape()).muli(pixelSigma()));
-            case CB -> {
-                INDArray u = Nd4j.rand(DataType.DOUBLE, out.shape());
-                INDArray l = out.castTo(DataType.DOUBLE);
-                INDArray x = Nd4j.create(DataType.DOUBLE, out.shape());
-                for (long i = 0; i < l.length(); i++) {
-                    x.putScalar(i, ContinuousBernoulliLikelihood.sample(l.getDouble(i), u.getDouble(i)));
-                }
-                yield x.castTo(out.dataType());
-            }
-        };
-    }
-
-    /** The Gaussian likelihood's sigma, [1, D] (learned, clipped as in the loss) or a scalar array. */
-    public INDArray pixelSigma() {
-        if (config.fixedVariance() != null) {
-            return Nd4j.scalar(net.params().dataType(), Math.sqrt(config.fixedVariance()));
-        }
-        INDArray raw = net.getLayer(outputLayer).getParam(GaussianLikelihood.LOG_SIGMA);
-        return Transforms.exp(Transforms.max(Transforms.min(raw, GaussianLikelihood.MAX_LOG_SIGMA, true),
-                GaussianLikelihood.MIN_LOG_SIGMA, false), false);
+        return likelihood().sample(decodeLogits(z), lossParams());
     }
 
     /** n draws z ~ p(z): N(0, I); MoG: a component k ~ softmax(logits), then N(m_k, diag s_k^2); Vamp: k uniform, then q(z|u_k). */
@@ -210,48 +195,13 @@ public final class Vae {
                     GaussianLatentLayer.LOG_SIGMA_BOUND, true), -GaussianLatentLayer.LOG_SIGMA_BOUND, false);
             return Nd4j.randn(dt, n, m).muli(Transforms.exp(logSigma, false)).addi(mu);
         }
+        Map<String, INDArray> params = lossParams();
         if (config.prior() == PriorKind.VAMP) {
-            // A pseudo-input k uniformly, then z ~ q(z|u_k).
+            // The VampPrior's components are the encoder's posteriors at the pseudo-inputs.
             Posterior components = pseudoInputPosteriors();
-            INDArray z = Nd4j.randn(dt, n, config.latentDim());
-            INDArray u = Nd4j.rand(DataType.DOUBLE, n);
-            for (int i = 0; i < n; i++) {
-                int k = (int) Math.min(config.components() - 1, Math.floor(u.getDouble(i) * config.components()));
-                z.getRow(i).muli(Transforms.exp(components.logSigma().getRow(k), true)).addi(components.mu().getRow(k));
-            }
-            return z;
+            params = Map.of(MixtureOfGaussiansPrior.MEANS, components.mu(), MixtureOfGaussiansPrior.LOG_STDS, components.logSigma());
         }
-        if (config.prior() != PriorKind.MOG) {
-            return Nd4j.randn(dt, n, config.latentDim());
-        }
-        Layer loss = net.getLayer(outputLayer);
-        INDArray means = loss.getParam(MixtureOfGaussiansPrior.MEANS);
-        INDArray stds = Transforms.exp(loss.getParam(MixtureOfGaussiansPrior.LOG_STDS), true);
-        double[] logits = loss.getParam(MixtureOfGaussiansPrior.LOGITS).castTo(DataType.DOUBLE).toDoubleVector();
-        double max = java.util.Arrays.stream(logits).max().orElse(0);
-        double[] cdf = new double[logits.length];
-        double total = 0;
-        for (int k = 0; k < logits.length; k++) {
-            total += Math.exp(logits[k] - max);
-            cdf[k] = total;
-        }
-        INDArray u = Nd4j.rand(DataType.DOUBLE, n);
-        INDArray z = Nd4j.randn(dt, n, config.latentDim());
-        for (int i = 0; i < n; i++) {
-            double target = u.getDouble(i) * total;
-            int k = 0;
-            while (k < cdf.length - 1 && cdf[k] < target) {
-                k++;
-            }
-            z.getRow(i).muli(stds.getRow(k)).addi(means.getRow(k));
-        }
-        return z;
-    }
-
-    /** One draw x ~ p(x|z) per row of Bernoulli means. */
-    public static INDArray sampleBernoulli(INDArray probabilities) {
-        INDArray u = Nd4j.rand(probabilities.dataType(), probabilities.shape());
-        return u.lt(probabilities).castTo(probabilities.dataType());
+        return prior().sample(n, params, dt);
     }
 
     /** Per-example -log p(x|z) and KL for a batch x, with one z per example (z = mu when sampling is off). */
@@ -281,13 +231,5 @@ public final class Vae {
         loss.setLabels(null);
         loss.clear();
         return terms;
-    }
-
-    private static INDArray map(INDArray a, java.util.function.DoubleUnaryOperator f) {
-        INDArray d = a.castTo(DataType.DOUBLE).dup();
-        for (long i = 0; i < d.length(); i++) {
-            d.putScalar(i, f.applyAsDouble(d.getDouble(i)));
-        }
-        return d.castTo(a.dataType());
     }
 }
