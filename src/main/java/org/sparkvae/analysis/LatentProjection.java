@@ -79,7 +79,7 @@ public final class LatentProjection {
             return java.util.Collections.emptyIterator();
         }
         Vae vae = b.vae();
-        org.sparkvae.model.Nd4jSeeds.seed(seed);
+        org.sparkvae.model.workarounds.Nd4jSeeds.seed(seed);
         List<Row> out = new ArrayList<>(all.size());
         int batch = 1000;
         for (int from = 0; from < all.size(); from += batch) {

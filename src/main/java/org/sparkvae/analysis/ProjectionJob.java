@@ -4,7 +4,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvae.io.HadoopFiles;
-import org.sparkvae.model.ModelStore;
+import org.sparkvae.model.store.ModelStore;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

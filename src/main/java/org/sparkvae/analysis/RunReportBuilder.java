@@ -8,8 +8,8 @@ import org.sparkvae.data.MnistFiles;
 import org.sparkvae.evaluate.ElboReport;
 import org.sparkvae.evaluate.SparkElboEvaluator;
 import org.sparkvae.io.HadoopFiles;
-import org.sparkvae.model.ModelInfo;
-import org.sparkvae.model.ModelStore;
+import org.sparkvae.model.store.ModelInfo;
+import org.sparkvae.model.store.ModelStore;
 import org.sparkvae.model.Vae;
 import org.sparkvae.spark.SparkSetup;
 import org.sparkvae.spark.SplitData;
@@ -100,7 +100,7 @@ public final class RunReportBuilder {
         boolean projectionExisted = HadoopFiles.exists(HadoopFiles.child(s.out(), "projection"));
         boolean done = false;
         try {
-            org.sparkvae.model.Nd4jSeeds.seed(s.seed());
+            org.sparkvae.model.workarounds.Nd4jSeeds.seed(s.seed());
             if (!history.isEmpty()) {
                 Path curves = work.resolve("curves.png");
                 TrainingCurvePlot.writePng(history, describe, curves);

@@ -8,7 +8,7 @@ import org.sparkvae.data.DataMode;
 import org.sparkvae.data.LabelledImages;
 import org.sparkvae.data.MnistDataFrames;
 import org.sparkvae.data.MnistFiles;
-import org.sparkvae.model.ModelStore;
+import org.sparkvae.model.store.ModelStore;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkvae.analysis.ImageGrid;
 import org.sparkvae.io.AtomicFiles;
-import org.sparkvae.model.ModelStore;
+import org.sparkvae.model.store.ModelStore;
 import org.sparkvae.model.Vae;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,7 +48,7 @@ final class SampleCommand implements Callable<Integer> {
             }
         }
         Vae vae = ModelStore.load(model).vae();
-        org.sparkvae.model.Nd4jSeeds.seed(seed);
+        org.sparkvae.model.workarounds.Nd4jSeeds.seed(seed);
         INDArray z = vae.samplePrior(count);
         INDArray samples = vae.sampleObservation(z);
         int columns = (int) Math.ceil(Math.sqrt(count));

@@ -63,7 +63,7 @@ public final class ElboEvaluator {
     public Sums sums(Vae vae, INDArray x, long seed, boolean sampling) {
         boolean previous = vae.setSampling(sampling);
         try {
-            org.sparkvae.model.Nd4jSeeds.seed(seed);
+            org.sparkvae.model.workarounds.Nd4jSeeds.seed(seed);
             long n = x.size(0);
             Sums total = new Sums(0, 0, 0);
             int batches = (int) ((n + batchSize - 1) / batchSize);

@@ -14,7 +14,7 @@ import org.sparkvae.data.MnistFiles;
 import org.sparkvae.io.AtomicFiles;
 import org.sparkvae.io.Provenance;
 import org.sparkvae.model.Features;
-import org.sparkvae.model.ModelStore;
+import org.sparkvae.model.store.ModelStore;
 import org.sparkvae.model.VaeConfig;
 import org.sparkvae.spark.SparkProgress;
 import org.sparkvae.spark.SparkSetup;

@@ -61,7 +61,7 @@ public final class IwaeEvaluator {
     public double[] perImage(Vae vae, INDArray x, long seed) {
         boolean previous = vae.setSampling(true);
         try {
-            org.sparkvae.model.Nd4jSeeds.seed(seed);
+            org.sparkvae.model.workarounds.Nd4jSeeds.seed(seed);
             long n = x.size(0);
             double[] nll = new double[(int) n];
             int imagesPerPass = Math.max(1, ROWS_PER_PASS / samples);

@@ -4,7 +4,7 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
-import org.sparkvae.model.ModelStore;
+import org.sparkvae.model.store.ModelStore;
 import org.sparkvae.model.Vae;
 import org.sparkvae.model.VaeConfig;
 

@@ -24,7 +24,7 @@ import org.sparkvae.data.MnistDataFrames;
 import org.sparkvae.io.Provenance;
 import org.sparkvae.model.Architecture;
 import org.sparkvae.model.LikelihoodKind;
-import org.sparkvae.model.ModelInfo;
+import org.sparkvae.model.store.ModelInfo;
 import org.sparkvae.model.PriorKind;
 import org.sparkvae.model.Vae;
 import org.sparkvae.model.VaeConfig;

@@ -28,8 +28,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sparkvae.data.DataMode;
 import org.sparkvae.evaluate.RowScorer;
 import org.sparkvae.evaluate.VaeBroadcast;
-import org.sparkvae.model.ModelInfo;
-import org.sparkvae.model.ModelStore;
+import org.sparkvae.model.store.ModelInfo;
+import org.sparkvae.model.store.ModelStore;
 import org.sparkvae.model.Vae;
 
 import java.io.IOException;

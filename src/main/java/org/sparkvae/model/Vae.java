@@ -1,5 +1,13 @@
 package org.sparkvae.model;
 
+import org.sparkvae.model.layers.ElboOutputLayer;
+import org.sparkvae.model.layers.ElboOutputLayerRuntime;
+import org.sparkvae.model.layers.GaussianLatentLayer;
+import org.sparkvae.model.layers.NoiseAppendingPreProcessor;
+import org.sparkvae.model.prob.Likelihood;
+import org.sparkvae.model.prob.MixtureOfGaussiansPrior;
+import org.sparkvae.model.prob.Prior;
+
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;

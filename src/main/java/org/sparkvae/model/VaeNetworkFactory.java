@@ -1,5 +1,14 @@
 package org.sparkvae.model;
 
+import org.sparkvae.model.layers.ElboOutputLayer;
+import org.sparkvae.model.layers.GaussianLatentLayer;
+import org.sparkvae.model.layers.NoiseAppendingPreProcessor;
+import org.sparkvae.model.layers.PassThroughDeconvLayer;
+import org.sparkvae.model.layers.PassThroughDenseLayer;
+import org.sparkvae.model.layers.PseudoInputLayer;
+import org.sparkvae.model.layers.VaeSameDiffLayer;
+import org.sparkvae.model.workarounds.Nd4jSeeds;
+
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;

@@ -1,8 +1,8 @@
 package org.sparkvae.train;
 
 import org.sparkvae.io.HadoopFiles;
-import org.sparkvae.model.ModelInfo;
-import org.sparkvae.model.ModelStore;
+import org.sparkvae.model.store.ModelInfo;
+import org.sparkvae.model.store.ModelStore;
 import org.sparkvae.model.Vae;
 
 import java.io.IOException;

@@ -8,8 +8,8 @@ import org.sparkvae.data.DataMode;
 import org.sparkvae.data.MnistFiles;
 import org.sparkvae.io.AtomicFiles;
 import org.sparkvae.io.Provenance;
-import org.sparkvae.model.ModelStore;
-import org.sparkvae.model.PpcaModel;
+import org.sparkvae.model.store.ModelStore;
+import org.sparkvae.ppca.PpcaModel;
 import org.sparkvae.spark.SparkSetup;
 import org.sparkvae.spark.SplitData;
 

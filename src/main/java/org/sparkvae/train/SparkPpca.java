@@ -11,7 +11,7 @@ import org.apache.spark.mllib.stat.MultivariateStatisticalSummary;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.sparkvae.data.MnistDataFrames;
-import org.sparkvae.model.PpcaModel;
+import org.sparkvae.ppca.PpcaModel;
 
 /**
  * Probabilistic PCA on Spark: the mean and covariance come from MLlib's distributed

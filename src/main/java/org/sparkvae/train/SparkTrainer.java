@@ -146,7 +146,7 @@ public final class SparkTrainer {
         }
         rows.unpersist();
         // The trained parameters and Adam state live in sparkNet's network, which is vae's network.
-        org.sparkvae.model.Nd4jSeeds.seed(options.seed());
+        org.sparkvae.model.workarounds.Nd4jSeeds.seed(options.seed());
         return history;
     }
 

@@ -46,7 +46,7 @@ public final class Trainer {
         List<EpochMetrics> history = new ArrayList<>();
         for (int epoch = firstEpoch; epoch <= options.epochs(); epoch++) {
             int[] order = permutation(n, new Random(epochSeed(options.seed(), epoch)));
-            org.sparkvae.model.Nd4jSeeds.seed(epochSeed(options.seed(), epoch) ^ 0x5DEECE66DL);
+            org.sparkvae.model.workarounds.Nd4jSeeds.seed(epochSeed(options.seed(), epoch) ^ 0x5DEECE66DL);
             long start = System.nanoTime();
             double lossSum = 0;
             long seen = 0;

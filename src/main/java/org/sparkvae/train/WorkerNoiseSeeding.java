@@ -41,7 +41,7 @@ final class WorkerNoiseSeeding implements TrainingHook {
             step = 0;
         }
         int partition = task == null ? 0 : task.partitionId();
-        org.sparkvae.model.Nd4jSeeds.seed(mix(mix(roundSeed, partition), step++));
+        org.sparkvae.model.workarounds.Nd4jSeeds.seed(mix(mix(roundSeed, partition), step++));
     }
 
     @Override
@@ -57,6 +57,6 @@ final class WorkerNoiseSeeding implements TrainingHook {
 
     /** SplitMix64's finaliser over {@code a} and {@code b}: nearby inputs give unrelated seeds. */
     static long mix(long a, long b) {
-        return org.sparkvae.model.Nd4jSeeds.splitMix(a * 0x9E3779B97F4A7C15L + b);
+        return org.sparkvae.model.workarounds.Nd4jSeeds.splitMix(a * 0x9E3779B97F4A7C15L + b);
     }
 }

@@ -149,7 +149,7 @@ class SparkPipelineTest {
 
     @Test
     void distributedPpcaEqualsTheLocalFitAndEvaluation() {
-        org.sparkvae.model.PpcaModel distributed = org.sparkvae.train.SparkPpca.fit(
+        org.sparkvae.ppca.PpcaModel distributed = org.sparkvae.train.SparkPpca.fit(
                 MnistDataFrames.fromImages(spark, train, DataMode.CONTINUOUS, 3), 5);
         // The same fit from moments computed here, in double precision.
         float[] flat = train.features(DataMode.CONTINUOUS);
@@ -172,7 +172,7 @@ class SparkPipelineTest {
                 }
             }
         }
-        org.sparkvae.model.PpcaModel local = org.sparkvae.model.PpcaModel.fit(mean, cov, 5);
+        org.sparkvae.ppca.PpcaModel local = org.sparkvae.ppca.PpcaModel.fit(mean, cov, 5);
         assertEquals(local.noiseVariance(), distributed.noiseVariance(), 1e-9 * local.noiseVariance() + 1e-12);
         double[] ll = org.sparkvae.train.SparkPpca.meanLogLikelihood(sc, distributed,
                 MnistDataFrames.fromImages(spark, test, DataMode.CONTINUOUS, 2));
@@ -212,7 +212,7 @@ class SparkPipelineTest {
             // pseudo-inputs first) were trained too.
             long tail = vae.network().getLayer(vae.network().getnLayers() - 1).numParams();
             if (c.prior() == org.sparkvae.model.PriorKind.VAMP) {
-                INDArray u = vae.network().getLayer(0).getParam(org.sparkvae.model.PseudoInputLayer.PSEUDO_INPUTS);
+                INDArray u = vae.network().getLayer(0).getParam(org.sparkvae.model.layers.PseudoInputLayer.PSEUDO_INPUTS);
                 assertTrue(!u.equals(paramsBefore.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, u.length()))),
                         "pseudo-inputs updated by averaging");
             }

@@ -84,7 +84,7 @@ class FullDiskIT {
     void reportOnAFullDiskSaysSoInOneLineAndLeavesNothing() throws Exception {
         Path model = dir.resolve("m.zip");
         org.sparkvae.model.VaeConfig config = org.sparkvae.model.VaeConfig.mnist(2);
-        org.sparkvae.model.ModelStore.save(org.sparkvae.model.Vae.create(config, 1), new org.sparkvae.model.ModelInfo(config,
+        org.sparkvae.model.store.ModelStore.save(org.sparkvae.model.Vae.create(config, 1), new org.sparkvae.model.store.ModelInfo(config,
                 "binary", null, DATA, "md5", 0, 128, 0, java.util.Map.of(), "now", List.of()), model);
         // 150 KB free: the projection fits, the figures do not.
         Files.write(disk.resolve("filler"), new byte[(20 << 20) - (150 << 10)]);

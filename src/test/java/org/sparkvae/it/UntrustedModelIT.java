@@ -3,9 +3,9 @@ package org.sparkvae.it;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkvae.model.ModelInfo;
-import org.sparkvae.model.ModelStore;
-import org.sparkvae.model.ModelZipReaderTest;
+import org.sparkvae.model.store.ModelInfo;
+import org.sparkvae.model.store.ModelStore;
+import org.sparkvae.model.store.ModelZipReaderTest;
 import org.sparkvae.model.Vae;
 import org.sparkvae.model.VaeConfig;
 

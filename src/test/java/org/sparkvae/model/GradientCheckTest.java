@@ -1,5 +1,12 @@
 package org.sparkvae.model;
 
+import org.sparkvae.model.layers.ElboOutputLayer;
+import org.sparkvae.model.layers.GaussianLatentLayer;
+import org.sparkvae.model.layers.PassThroughDeconvLayer;
+import org.sparkvae.model.layers.PassThroughDenseLayer;
+import org.sparkvae.model.layers.PseudoInputLayer;
+import org.sparkvae.model.prob.GaussianLikelihood;
+
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

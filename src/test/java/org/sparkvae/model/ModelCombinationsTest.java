@@ -1,5 +1,8 @@
 package org.sparkvae.model;
 
+import org.sparkvae.model.store.ModelInfo;
+import org.sparkvae.model.store.ModelStore;
+
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

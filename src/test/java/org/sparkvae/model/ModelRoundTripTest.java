@@ -1,5 +1,11 @@
 package org.sparkvae.model;
 
+import org.sparkvae.model.layers.ElboOutputLayer;
+import org.sparkvae.model.layers.GaussianLatentLayer;
+import org.sparkvae.model.layers.NoiseAppendingPreProcessor;
+import org.sparkvae.model.store.ModelInfo;
+import org.sparkvae.model.store.ModelStore;
+
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

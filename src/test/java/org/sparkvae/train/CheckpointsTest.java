@@ -2,8 +2,8 @@ package org.sparkvae.train;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkvae.model.ModelInfo;
-import org.sparkvae.model.ModelStore;
+import org.sparkvae.model.store.ModelInfo;
+import org.sparkvae.model.store.ModelStore;
 import org.sparkvae.model.Vae;
 import org.sparkvae.model.VaeConfig;
 
