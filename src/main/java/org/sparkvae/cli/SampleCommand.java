@@ -1,11 +1,6 @@
 package org.sparkvae.cli;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.sparkvae.analysis.ImageGrid;
-import org.sparkvae.io.AtomicFiles;
-import org.sparkvae.model.store.ModelStore;
-import org.sparkvae.model.Vae;
+import org.sparkvae.analysis.SampleRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,34 +33,9 @@ final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (count <= 0 || count > 4096) {
-            throw new IllegalArgumentException("--count must be in 1..4096, got " + count);
-        }
-        Path meanOut = meanPathFor(out);
-        if (!overwrite) {
-            for (Path p : mean ? java.util.List.of(out, meanOut) : java.util.List.of(out)) {
-                AtomicFiles.refuseExisting(p, "pass --overwrite to replace it or choose another --samples");
-            }
-        }
-        Vae vae = ModelStore.load(model).vae();
-        org.sparkvae.model.workarounds.Nd4jSeeds.seed(seed);
-        INDArray z = vae.samplePrior(count);
-        INDArray samples = vae.sampleObservation(z);
-        int columns = (int) Math.ceil(Math.sqrt(count));
-        ImageGrid.writePng(samples, 28, 28, columns, 2, out);
-        if (mean) {
-            ImageGrid.writePng(vae.decodeMean(z), 28, 28, columns, 2, meanOut);
-            System.out.println("wrote " + out + " (samples x ~ p(x|z), " + vae.config().describe() + ") and " + meanOut
-                    + " (decoder means E[x|z] of the same z)");
-        } else {
-            System.out.println("wrote " + out + " (samples x ~ p(x|z), " + vae.config().describe() + ")");
-        }
+        SampleRun.Result r = SampleRun.run(new SampleRun.Spec(model, out, count, mean, seed, overwrite));
+        System.out.println("wrote " + r.samples() + " (samples x ~ p(x|z), " + r.model() + ")" + (r.means() == null ? ""
+                : " and " + r.means() + " (decoder means E[x|z] of the same z)"));
         return 0;
-    }
-
-    static Path meanPathFor(Path png) {
-        String name = png.getFileName().toString();
-        String base = name.toLowerCase(java.util.Locale.ROOT).endsWith(".png") ? name.substring(0, name.length() - 4) : name;
-        return png.resolveSibling(base + "-mean.png");
     }
 }

@@ -79,7 +79,7 @@ public final class SparkVaeCli implements Runnable {
     /** The flag of each model setting: library errors name settings, the user reads flags. */
     static final java.util.Map<String, String> FLAGS = java.util.Map.of("latentDim", "--latent-dim", "learningRate", "--learning-rate",
             "prior", "--prior", "components", "--components", "likelihood", "--likelihood", "fixedVariance", "--variance",
-            "arch", "--arch", "levels", "--levels");
+            "arch", "--arch", "levels", "--levels", "count", "--count");
 
     /** One line for the user: the deepest message that says something. */
     static String describe(Throwable ex) {

@@ -29,14 +29,16 @@ import java.util.Map;
 public final class Vae {
     private final MultiLayerNetwork net;
     private final VaeConfig config;
+    private final NetworkLayout layout;
     private final int latentLayer;
     private final int outputLayer;
 
     public Vae(MultiLayerNetwork net, VaeConfig config) {
         this.net = net;
         this.config = config;
-        this.latentLayer = VaeNetworkFactory.latentLayer(net.getLayerWiseConfigurations());
-        this.outputLayer = VaeNetworkFactory.outputLayer(net.getLayerWiseConfigurations());
+        this.layout = new NetworkLayout(config);
+        this.latentLayer = NetworkLayout.latentLayer(net.getLayerWiseConfigurations());
+        this.outputLayer = NetworkLayout.outputLayer(net.getLayerWiseConfigurations());
     }
 
     public static Vae create(VaeConfig config, long seed) {
@@ -136,26 +138,15 @@ public final class Vae {
     }
 
     private Posterior split(INDArray out) {
-        long m = config.latentDim();
-        return new Posterior(
-                out.get(NDArrayIndex.all(), NDArrayIndex.interval(m, 2 * m)).dup(),
-                out.get(NDArrayIndex.all(), NDArrayIndex.interval(2 * m, 3 * m)).dup(),
-                out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, m)).dup());
+        return layout.posterior(out);
     }
 
     /** Raw decoder output [n, D] for latent codes z [n, M]: logits (Bernoulli, CB) or means (Gaussian). */
     public INDArray decodeLogits(INDArray z) {
-        long n = z.size(0);
-        long m = config.latentDim();
-        // The decoder layers carry the posterior statistics along for the loss; they do not affect
-        // the output. The first decoder layer reads z from the first M columns of [z | mu | logSigma]
-        // (two levels: z1 from columns 5M..6M of the 8M carried ones).
-        DataType dt = net.params().dataType();
-        INDArray h = config.levels() == 2
-                ? Nd4j.hstack(Nd4j.zeros(dt, n, 5 * m), z.castTo(dt), Nd4j.zeros(dt, n, 2 * m))
-                : Nd4j.hstack(z.castTo(dt), Nd4j.zeros(dt, n, 2 * m));
+        // The decoder layers carry the posterior statistics along for the loss; they do not affect the output.
+        INDArray h = layout.decoderInput(z, net.params().dataType());
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-        for (int i = VaeNetworkFactory.decoderStart(config, net.getLayerWiseConfigurations()); i < outputLayer; i++) {
+        for (int i = NetworkLayout.decoderStart(config.arch(), net.getLayerWiseConfigurations()); i < outputLayer; i++) {
             Layer layer = net.getLayer(i);
             h = layer.activate(h, false, mgr);
         }
@@ -192,14 +183,16 @@ public final class Vae {
             // z2 ~ N(0, I), then z1 ~ p(z1|z2) through the conditional prior's two layers.
             int m = config.latentDim();
             INDArray z2 = Nd4j.randn(dt, n, m);
-            int first = VaeNetworkFactory.secondLatentLayer(net.getLayerWiseConfigurations()) + 1;
-            INDArray h = Nd4j.hstack(z2, Nd4j.zeros(dt, n, 5L * m));
+            int first = NetworkLayout.secondLatentLayer(net.getLayerWiseConfigurations()) + 1;
+            // The p(z1|z2) MLP reads z2 in front of the level blocks it carries ([z2 .. logSigma1]).
+            INDArray h = Nd4j.hstack(z2, Nd4j.zeros(dt, n, layout.column(NetworkLayout.TWO_LEVEL_BLOCKS) - layout.column(NetworkLayout.MU2)));
             LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
             for (int i = first; i < first + 2; i++) {
                 h = net.getLayer(i).activate(h, false, mgr);
             }
-            INDArray mu = h.get(NDArrayIndex.all(), NDArrayIndex.interval(0, m));
-            INDArray logSigma = Transforms.max(Transforms.min(h.get(NDArrayIndex.all(), NDArrayIndex.interval(m, 2 * m)),
+            INDArray mu = h.get(NDArrayIndex.all(), NDArrayIndex.interval(layout.column(NetworkLayout.P_MU1), layout.column(NetworkLayout.P_MU1 + 1)));
+            INDArray logSigma = Transforms.max(Transforms.min(h.get(NDArrayIndex.all(),
+                            NDArrayIndex.interval(layout.column(NetworkLayout.P_LOG_SIGMA1), layout.column(NetworkLayout.P_LOG_SIGMA1 + 1))),
                     GaussianLatentLayer.LOG_SIGMA_BOUND, true), -GaussianLatentLayer.LOG_SIGMA_BOUND, false);
             return Nd4j.randn(dt, n, m).muli(Transforms.exp(logSigma, false)).addi(mu);
         }

@@ -38,7 +38,7 @@ import java.util.List;
  * CNN ({@code --arch cnn}): encoder Conv 1->32 (4x4, stride 2) ReLU, Conv 32->64 (4x4, stride 2) ReLU,
  * Dense 3136->H ReLU; decoder PassThroughDense M->H ReLU, PassThroughDense H->3136 ReLU,
  * PassThroughDeconv 64->32 ReLU (7->14), PassThroughDeconv 32->1 (14->28).
- * The latent layer's index differs between the two: use {@link #latentLayer}.
+ * The latent layer's index differs between the two: use {@link NetworkLayout#latentLayer}.
  */
 public final class VaeNetworkFactory {
     static final int CNN_CHANNELS_1 = 32;
@@ -56,10 +56,10 @@ public final class VaeNetworkFactory {
         int m = c.latentDim();
         int d = c.inputSize();
         boolean twoLevels = c.levels() == 2;
-        // Columns carried to the loss: (z, mu, logSigma) of each level and, with two levels, the
-        // conditional prior p(z1|z2)'s (mu, logSigma): [pmu1 | plogSigma1 | z2 | mu2 | logSigma2 | z1 | mu1 | logSigma1].
-        long carried = twoLevels ? 8L * m : 3L * m;
-        long z1At = twoLevels ? 5L * m : 0;
+        // Columns carried to the loss and where the decoder finds its code: NetworkLayout.
+        NetworkLayout layout = new NetworkLayout(c);
+        long carried = layout.carriedWidth();
+        long z1At = layout.decoderCode();
         List<Layer> encoder = new ArrayList<>();
         List<Layer> decoder = new ArrayList<>();
         if (c.arch() == Architecture.CNN) {
@@ -99,12 +99,14 @@ public final class VaeNetworkFactory {
         list.layer(i++, new GaussianLatentLayer(h, m));
         if (twoLevels) {
             // q(z2|z1): an MLP on z1 and a second reparameterised latent layer, carrying level 1 along.
-            list.layer(i++, new PassThroughDenseLayer(m, h, 0, 0, 3L * m, PassThroughDenseLayer.Activation.RELU));
+            long level1 = new NetworkLayout(m, 1).carriedWidth();                                  // [z1 | mu1 | logSigma1]
+            long bothLevels = layout.column(NetworkLayout.TWO_LEVEL_BLOCKS) - layout.column(NetworkLayout.Z2); // [z2 .. logSigma1]
+            list.layer(i++, new PassThroughDenseLayer(m, h, 0, 0, level1, PassThroughDenseLayer.Activation.RELU));
             list.inputPreProcessor(i, new NoiseAppendingPreProcessor(m));
-            list.layer(i++, new GaussianLatentLayer(h, m, 3L * m));
-            // p(z1|z2): an MLP on z2 giving (mu, logSigma) of z1's conditional prior.
-            list.layer(i++, new PassThroughDenseLayer(m, h, 0, 0, 6L * m, PassThroughDenseLayer.Activation.RELU));
-            list.layer(i++, new PassThroughDenseLayer(h, 2L * m, 0, h, 6L * m, PassThroughDenseLayer.Activation.IDENTITY));
+            list.layer(i++, new GaussianLatentLayer(h, m, level1));
+            // p(z1|z2): an MLP on z2 giving (mu, logSigma) of z1's conditional prior, the two blocks in front.
+            list.layer(i++, new PassThroughDenseLayer(m, h, 0, 0, bothLevels, PassThroughDenseLayer.Activation.RELU));
+            list.layer(i++, new PassThroughDenseLayer(h, 2L * m, 0, h, bothLevels, PassThroughDenseLayer.Activation.IDENTITY));
         }
         for (Layer l : decoder) {
             list.layer(i++, l);
@@ -131,42 +133,12 @@ public final class VaeNetworkFactory {
                 .activation(Activation.RELU).weightInit(new UniformDistribution(-bound, bound)).build();
     }
 
-    /** Index of the {@link GaussianLatentLayer}: after the encoder, before the decoder. */
-    public static int latentLayer(MultiLayerConfiguration conf) {
-        for (int i = 0; i < conf.getConfs().size(); i++) {
-            if (conf.getConf(i).getLayer() instanceof GaussianLatentLayer) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("not a spark-vae network: no GaussianLatentLayer");
-    }
-
-    public static int outputLayer(MultiLayerConfiguration conf) {
-        return conf.getConfs().size() - 1;
-    }
-
-    /** Index of the first layer of the decoder p(x|z1) (after the second level's networks, if any). */
-    public static int decoderStart(VaeConfig c, MultiLayerConfiguration conf) {
-        return outputLayer(conf) - (c.arch() == Architecture.CNN ? 4 : 3);
-    }
-
-    /** Index of the second level's latent layer q(z2|z1), or -1 with one level. */
-    public static int secondLatentLayer(MultiLayerConfiguration conf) {
-        int first = latentLayer(conf);
-        for (int i = first + 1; i < conf.getConfs().size(); i++) {
-            if (conf.getConf(i).getLayer() instanceof GaussianLatentLayer) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     public static MultiLayerNetwork build(VaeConfig c, long seed, DataType dataType) {
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(c, seed, dataType));
         net.init();
         // DL4J initialises dense and conv biases to a constant; PyTorch draws them from
         // U(-1/sqrt(fanIn), 1/sqrt(fanIn)). Match the reference implementation's starting point.
-        int latent = latentLayer(net.getLayerWiseConfigurations());
+        int latent = NetworkLayout.latentLayer(net.getLayerWiseConfigurations());
         for (int i = c.prior() == PriorKind.VAMP ? 1 : 0; i < latent; i++) {
             org.nd4j.linalg.api.ndarray.INDArray w = net.getLayer(i).getParam("W");
             long fanIn = w.rank() == 2 ? w.size(0) : w.size(1) * w.size(2) * w.size(3);

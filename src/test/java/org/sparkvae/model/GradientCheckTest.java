@@ -164,7 +164,7 @@ class GradientCheckTest {
         VaeConfig c = new VaeConfig(12, 7, 2, 1e-3).withLevels(2);
         MultiLayerNetwork net = new MultiLayerNetwork(VaeNetworkFactory.configuration(c, 1, DataType.DOUBLE, new NoOp()));
         net.init();
-        assertTrue(VaeNetworkFactory.secondLatentLayer(net.getLayerWiseConfigurations()) > 0);
+        assertTrue(NetworkLayout.secondLatentLayer(net.getLayerWiseConfigurations()) > 0);
         INDArray x = binaryImages(5, 12, 91);
         assertTrue(check(net, x, x, 123), "gradient check of the two-level VAE failed");
     }

@@ -34,9 +34,9 @@ class ModelRoundTripTest {
         String json = conf.toJson();
         MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(json);
         assertEquals(json, back.toJson());
-        assertInstanceOf(GaussianLatentLayer.class, back.getConf(VaeNetworkFactory.latentLayer(back)).getLayer());
-        assertInstanceOf(ElboOutputLayer.class, back.getConf(VaeNetworkFactory.outputLayer(back)).getLayer());
-        assertEquals(7, ((NoiseAppendingPreProcessor) back.getInputPreProcess(VaeNetworkFactory.latentLayer(back))).latentDim());
+        assertInstanceOf(GaussianLatentLayer.class, back.getConf(NetworkLayout.latentLayer(back)).getLayer());
+        assertInstanceOf(ElboOutputLayer.class, back.getConf(NetworkLayout.outputLayer(back)).getLayer());
+        assertEquals(7, ((NoiseAppendingPreProcessor) back.getInputPreProcess(NetworkLayout.latentLayer(back))).latentDim());
     }
 
     @Test

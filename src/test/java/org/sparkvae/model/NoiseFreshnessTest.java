@@ -51,7 +51,7 @@ class NoiseFreshnessTest {
         net.setInput(x);
         net.setLabels(x);
         net.computeGradientAndScore();
-        INDArray stored = net.getLayer(VaeNetworkFactory.latentLayer(net.getLayerWiseConfigurations())).input().dup();
+        INDArray stored = net.getLayer(NetworkLayout.latentLayer(net.getLayerWiseConfigurations())).input().dup();
         double scoreOfStep = net.score();
         Nd4j.getRandom().setSeed(7);
         net.computeGradientAndScore();

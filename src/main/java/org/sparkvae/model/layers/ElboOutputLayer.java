@@ -1,5 +1,7 @@
 package org.sparkvae.model.layers;
 
+import org.sparkvae.model.NetworkLayout;
+
 import org.sparkvae.model.LikelihoodKind;
 import org.sparkvae.model.PriorKind;
 import org.sparkvae.model.VaeConfig;
@@ -114,7 +116,8 @@ public final class ElboOutputLayer extends SameDiffOutputLayer {
     }
 
     private long inputWidth() {
-        return dataSize + (twoLevels() ? 8 : carriesSample() ? 3 : 2) * latentDim;
+        // Old models (no z carried) had only [mu | logSigma] after the decoder output.
+        return dataSize + (carriesSample() ? new NetworkLayout(latentDim, twoLevels() ? 2 : 1).carriedWidth() : 2 * latentDim);
     }
 
     @Override
@@ -175,20 +178,22 @@ public final class ElboOutputLayer extends SameDiffOutputLayer {
      * -ELBO = -log p(x|z1) + [log q(z1|x) - log p(z1|z2)] + KL(q(z2|z1) || N(0, I)).
      * The bracket is not a KL (p(z1|z2) depends on the sampled z2), so it is the one-sample Monte
      * Carlo estimate; the top level's KL is in closed form. {@value #KL} holds both latent terms.
-     * Input after the decoder output: [pmu1 | plogSigma1 | z2 | mu2 | logSigma2 | z1 | mu1 | logSigma1].
+     * Input after the decoder output: [pmu1 | plogSigma1 | z2 | mu2 | logSigma2 | z1 | mu1 | logSigma1] ({@link NetworkLayout}).
      */
     private SDVariable defineTwoLevelLoss(SameDiff sd, SDVariable input, SDVariable labels, Map<String, SDVariable> params,
                                           SDVariable decoded) {
         long m = latentDim;
-        SDVariable[] block = new SDVariable[8];
-        for (int b = 0; b < 8; b++) {
-            long from = dataSize + b * m;
+        NetworkLayout layout = new NetworkLayout(m, 2);
+        SDVariable[] block = new SDVariable[NetworkLayout.TWO_LEVEL_BLOCKS];
+        for (int b = 0; b < block.length; b++) {
+            long from = dataSize + layout.column(b);
             block[b] = input.get(SDIndex.all(), SDIndex.interval(from, from + m));
         }
-        SDVariable pMu1 = block[0];
-        SDVariable pLogSigma1 = sd.math.clipByValue(block[1], -GaussianLatentLayer.LOG_SIGMA_BOUND, GaussianLatentLayer.LOG_SIGMA_BOUND);
-        SDVariable z2 = block[2], mu2 = block[3], logSigma2 = block[4];
-        SDVariable z1 = block[5], mu1 = block[6], logSigma1 = block[7];
+        SDVariable pMu1 = block[NetworkLayout.P_MU1];
+        SDVariable pLogSigma1 = sd.math.clipByValue(block[NetworkLayout.P_LOG_SIGMA1], -GaussianLatentLayer.LOG_SIGMA_BOUND,
+                GaussianLatentLayer.LOG_SIGMA_BOUND);
+        SDVariable z2 = block[NetworkLayout.Z2], mu2 = block[NetworkLayout.MU2], logSigma2 = block[NetworkLayout.LOG_SIGMA2];
+        SDVariable z1 = block[NetworkLayout.Z1], mu1 = block[NetworkLayout.MU1], logSigma1 = block[NetworkLayout.LOG_SIGMA1];
 
         SDVariable recon = reconstruction(sd, decoded, labels, params);
         SDVariable level1 = DiagonalGaussian.logDensity(sd, z1, mu1, logSigma1, m)

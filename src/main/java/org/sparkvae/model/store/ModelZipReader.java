@@ -2,7 +2,7 @@ package org.sparkvae.model.store;
 
 import org.sparkvae.model.Vae;
 import org.sparkvae.model.VaeConfig;
-import org.sparkvae.model.VaeNetworkFactory;
+import org.sparkvae.model.NetworkLayout;
 import org.sparkvae.model.layers.ElboOutputLayer;
 import org.sparkvae.model.layers.GaussianLatentLayer;
 import org.sparkvae.model.layers.NoiseAppendingPreProcessor;
@@ -200,11 +200,11 @@ public final class ModelZipReader {
      */
     private static void checkAgainstInfo(MultiLayerConfiguration conf, VaeConfig claimed, Path zip) throws IOException {
         if (conf.getConfs().isEmpty()
-                || !(conf.getConf(VaeNetworkFactory.outputLayer(conf)).getLayer() instanceof ElboOutputLayer loss)) {
+                || !(conf.getConf(NetworkLayout.outputLayer(conf)).getLayer() instanceof ElboOutputLayer loss)) {
             throw refuse(zip, CONFIGURATION + " is not a spark-vae network (its last layer is not the ELBO layer)");
         }
         try {
-            VaeNetworkFactory.latentLayer(conf);
+            NetworkLayout.latentLayer(conf);
         } catch (IllegalArgumentException e) {
             throw refuse(zip, CONFIGURATION + " is not a spark-vae network (no latent layer)");
         }
