@@ -37,6 +37,8 @@ import java.util.List;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 
 /**
  * Trains a VAE on a DataFrame's {@code featuresCol} with Spark's parameter averaging — the trainer the CLI's
@@ -58,6 +60,7 @@ import static org.apache.spark.sql.functions.monotonically_increasing_id;
 public final class VaeEstimator extends Estimator<VaeModel> implements DefaultParamsWritable {
     private final String uid;
     private final Param<String> featuresCol;
+    private final Param<String> validationIndicatorCol;
     private final Param<String> muCol;
     private final Param<String> sampleCol;
     private final Param<String> negElboCol;
@@ -85,6 +88,8 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
     public VaeEstimator(String uid) {
         this.uid = uid;
         featuresCol = VaeParamDefs.featuresCol(this);
+        validationIndicatorCol = VaeParamDefs.column(this, "validationIndicatorCol", "boolean column: true marks the rows held "
+                + "out of training, whose -ELBO is evaluated after every epoch (the summary's validationHistory); unset: none");
         muCol = VaeParamDefs.muCol(this);
         sampleCol = VaeParamDefs.sampleCol(this);
         negElboCol = VaeParamDefs.negElboCol(this);
@@ -133,6 +138,7 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
     }
 
     public Param<String> featuresCol() { return featuresCol; }
+    public Param<String> validationIndicatorCol() { return validationIndicatorCol; }
     public Param<String> muCol() { return muCol; }
     public Param<String> sampleCol() { return sampleCol; }
     public Param<String> negElboCol() { return negElboCol; }
@@ -154,6 +160,7 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
     public IntParam averagingFrequency() { return averagingFrequency; }
 
     public String getFeaturesCol() { return getOrDefault(featuresCol); }
+    public String getValidationIndicatorCol() { return getOrDefault(validationIndicatorCol); }
     public long getSeed() { return (Long) getOrDefault(seed); }
     public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
     public int getLatentDim() { return (Integer) getOrDefault(latentDim); }
@@ -168,6 +175,7 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
     public int getAveragingFrequency() { return (Integer) getOrDefault(averagingFrequency); }
 
     public VaeEstimator setFeaturesCol(String v) { set(featuresCol, v); return this; }
+    public VaeEstimator setValidationIndicatorCol(String v) { set(validationIndicatorCol, v); return this; }
     public VaeEstimator setMuCol(String v) { set(muCol, v); return this; }
     public VaeEstimator setSampleCol(String v) { set(sampleCol, v); return this; }
     public VaeEstimator setNegElboCol(String v) { set(negElboCol, v); return this; }
@@ -216,6 +224,13 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
     @Override
     public StructType transformSchema(StructType schema) {
         FeatureColumn.require(schema, getFeaturesCol());
+        if (isDefined(validationIndicatorCol)) {
+            String v = getValidationIndicatorCol();
+            if (!Arrays.asList(schema.fieldNames()).contains(v) || !schema.apply(v).dataType().equals(DataTypes.BooleanType)) {
+                throw new IllegalArgumentException("validationIndicatorCol " + v + " must be a boolean column of the DataFrame"
+                        + (Arrays.asList(schema.fieldNames()).contains(v) ? ", it is " + schema.apply(v).dataType().simpleString() : ""));
+            }
+        }
         // What the fitted model's transform adds (the same checks: outputs must be new columns).
         return copyValues(new VaeModel(uid, null, null, null), ParamMap.empty()).outputSchema(schema);
     }
@@ -237,23 +252,32 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
         // one (the idx source's), so a seeded fit repeats whatever the partitioning; else their position.
         boolean hasIndex = Arrays.asList(df.schema().fieldNames()).contains(VaeModel.INDEX_COL);
         Column index = hasIndex ? col(VaeModel.INDEX_COL).cast(DataTypes.LongType) : monotonically_increasing_id();
-        Dataset<Row> frame = df.select(index.as(MnistDataFrames.INDEX), FeatureColumn.asFloatArray(f).as(MnistDataFrames.FEATURES));
+        Dataset<Row> all = df.select(index.as(MnistDataFrames.INDEX), FeatureColumn.asFloatArray(f).as(MnistDataFrames.FEATURES),
+                (isDefined(validationIndicatorCol) ? col(getValidationIndicatorCol()) : lit(false)).as("validation"));
+        // Rows marked for validation are held out of training and scored after every epoch (as GBT's validationIndicatorCol).
+        Dataset<Row> frame = all.where(not(col("validation"))).drop("validation");
+        Dataset<Row> held = isDefined(validationIndicatorCol) ? all.where(col("validation")).drop("validation") : null;
         int inputSize = inputSize(f, frame);
         VaeConfig config = config(inputSize);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
         int workers = isDefined(numWorkers) ? (Integer) getOrDefault(numWorkers) : SparkTrainingOptions.defaultWorkers(sc);
         SparkTrainingOptions options = new SparkTrainingOptions(getMaxIter(), getBatchSize(), getAveragingFrequency(), workers, getSeed());
         Vae vae = Vae.create(config, getSeed());
-        List<EpochMetrics> history = org.sparkvae.train.VaeTrainer.spark(options, sc, frame, false).train(vae, 1, m -> { });
+        List<org.sparkvae.train.EpochRecord> rows = new java.util.ArrayList<>();
+        org.sparkvae.evaluate.SparkElboEvaluator validation = new org.sparkvae.evaluate.SparkElboEvaluator(1000);
+        List<EpochMetrics> history = org.sparkvae.train.VaeTrainer.spark(options, sc, frame, false).train(vae, 1, m -> {
+            org.sparkvae.train.EpochRecord e = org.sparkvae.train.EpochRecord.of(m);
+            rows.add(held == null ? e : e.withTest(validation.evaluate(sc, vae, held, getSeed(), true)));
+        });
         String master = sc.master();
         Metadata meta = f.metadata();
-        List<org.sparkvae.train.EpochRecord> rows = history.stream().map(org.sparkvae.train.EpochRecord::of).toList();
         org.sparkvae.train.Distribution distribution = new org.sparkvae.train.Distribution(master, workers, getAveragingFrequency());
         ModelInfo info = new ModelInfo(config, l.dataMode().cliName(), null,
                 meta.contains("images") ? meta.getString("images") : null,
                 meta.contains("idx_md5") ? meta.getString("idx_md5") : null,
                 getMaxIter(), getBatchSize(), getSeed(), Provenance.versions(), Instant.now().toString(), rows, distribution);
-        VaeModel model = new VaeModel(uid, vae, info, new VaeTrainingSummary(history, workers, master));
+        VaeModel model = new VaeModel(uid, vae, info, new VaeTrainingSummary(history, workers, master, held == null ? new double[0]
+                : rows.stream().mapToDouble(org.sparkvae.train.EpochRecord::testNegElbo).toArray()));
         return copyValues(model, ParamMap.empty()).setParent(this);
     }
 

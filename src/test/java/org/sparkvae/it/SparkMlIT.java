@@ -108,6 +108,22 @@ class SparkMlIT {
         }
     }
 
+    /** validationIndicatorCol: the marked rows are held out of training and scored after every epoch. */
+    @Test
+    void validationRowsAreHeldOutAndScoredEveryEpoch() {
+        Dataset<Row> marked = train.withColumn("held", col("index").geq(1500));
+        VaeModel model = new VaeEstimator().setLatentDim(4).setMaxIter(2).setSeed(1).setValidationIndicatorCol("held").fit(marked);
+        double[] validation = model.summary().validationHistory();
+        assertEquals(2, validation.length);
+        assertTrue(validation[1] > 100 && validation[1] < 543, "validation -ELBO " + java.util.Arrays.toString(validation));
+        assertEquals(1500, model.summary().epochs().get(0).examples(), "the 500 held-out rows were not trained on");
+        assertEquals(validation[1], model.info().epochMetrics().get(1).testNegElbo(), 0.0, "recorded in the model's info too");
+        assertEquals(0, new VaeEstimator().setLatentDim(4).setMaxIter(1).fit(train).summary().validationHistory().length);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new VaeEstimator().setValidationIndicatorCol("index").fit(train));
+        assertTrue(e.getMessage().contains("validationIndicatorCol index must be a boolean column"), e.getMessage());
+    }
+
     @Test
     void aPipelineWithPcaSavesAndLoadsWithIdenticalOutput() throws Exception {
         PCA pca = new PCA().setInputCol("mu").setOutputCol("pca").setK(2);

@@ -42,6 +42,7 @@ class VaeParamsTest {
         rejects("numWorkers", 0, () -> est.setNumWorkers(0));
         rejects("averagingFrequency", 0, () -> est.setAveragingFrequency(0));
         rejects("featuresCol", "", () -> est.setFeaturesCol(""));
+        rejects("validationIndicatorCol", "", () -> est.setValidationIndicatorCol(""));
         rejects("metricName", "auc", () -> new VaeEvaluator().setMetricName("auc"));
     }
 
@@ -51,12 +52,13 @@ class VaeParamsTest {
         Set<String> names = Arrays.stream(est.params()).map(Param::name).collect(Collectors.toSet());
         assertEquals(Set.of("featuresCol", "muCol", "sampleCol", "negElboCol", "reconCol", "klCol", "sampling", "seed",
                 "batchSize", "latentDim", "prior", "numComponents", "likelihood", "variance", "arch", "levels", "maxIter",
-                "stepSize", "numWorkers", "averagingFrequency"), names);
+                "stepSize", "numWorkers", "averagingFrequency", "validationIndicatorCol"), names);
         assertEquals(VaeConfig.mnist(10), est.config(VaeConfig.MNIST_PIXELS));
         assertEquals(10, est.getMaxIter());
         assertEquals(128, est.getBatchSize());
         assertEquals(50, est.getAveragingFrequency());
         assertTrue(!est.isDefined(est.numWorkers()), "numWorkers: unset means the CLI's rule");
+        assertTrue(!est.isDefined(est.validationIndicatorCol()), "no rows held out unless asked");
         assertTrue(est.explainParams().contains("latentDim: latent dimension M"));
     }
 
