@@ -15,16 +15,16 @@ import java.util.TreeMap;
 public final class LeaderboardPlot {
     private LeaderboardPlot() { }
 
-    /** @param rows sweep results with latentDim, prior, likelihood, arch and test_neg_elbo (mean over seeds per point) */
-    public static XYChart chart(List<Map<String, Object>> rows) {
-        boolean manyLikelihoods = rows.stream().map(r -> r.get("likelihood")).distinct().count() > 1;
-        boolean manyArchs = rows.stream().map(r -> r.get("arch")).distinct().count() > 1;
+    /** @param rows sweep results: test -ELBO by latent dimension, one line per prior (mean over seeds per point) */
+    public static XYChart chart(List<org.sparkvae.sweep.SweepResult> rows) {
+        boolean manyLikelihoods = rows.stream().map(org.sparkvae.sweep.SweepResult::likelihood).distinct().count() > 1;
+        boolean manyArchs = rows.stream().map(org.sparkvae.sweep.SweepResult::arch).distinct().count() > 1;
         Map<String, TreeMap<Integer, double[]>> series = new TreeMap<>();
-        for (Map<String, Object> r : rows) {
-            String name = r.get("prior") + (manyLikelihoods ? " / " + r.get("likelihood") : "") + (manyArchs ? " / " + r.get("arch") : "");
-            int m = ((Number) r.get("latentDim")).intValue();
+        for (org.sparkvae.sweep.SweepResult r : rows) {
+            String name = r.prior() + (manyLikelihoods ? " / " + r.likelihood() : "") + (manyArchs ? " / " + r.arch() : "");
+            int m = r.latentDim();
             double[] sumCount = series.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(m, k -> new double[2]);
-            sumCount[0] += ((Number) r.get("test_neg_elbo")).doubleValue();
+            sumCount[0] += r.testNegElbo();
             sumCount[1] += 1;
         }
         XYChart chart = new XYChartBuilder().width(900).height(560).title("Sweep leaderboard: test -ELBO by latent dimension")
@@ -44,7 +44,7 @@ public final class LeaderboardPlot {
         return chart;
     }
 
-    public static byte[] pngBytes(List<Map<String, Object>> rows) throws IOException {
+    public static byte[] pngBytes(List<org.sparkvae.sweep.SweepResult> rows) throws IOException {
         return org.knowm.xchart.BitmapEncoder.getBitmapBytes(chart(rows), org.knowm.xchart.BitmapEncoder.BitmapFormat.PNG);
     }
 }

@@ -53,7 +53,7 @@ public final class RunReportBuilder {
             HadoopFiles.refuseExisting(html, "pass --overwrite or choose another --out");
         }
         // Every input is read and checked before anything is written.
-        List<Map<String, Object>> sweepRows = s.sweep() == null ? null : new org.sparkvae.sweep.SweepResults(s.sweep()).rows();
+        List<org.sparkvae.sweep.SweepResult> sweepRows = s.sweep() == null ? null : new org.sparkvae.sweep.SweepResults(s.sweep()).rows();
         if (sweepRows != null && sweepRows.isEmpty()) {
             throw new IllegalArgumentException("--sweep " + s.sweep() + ": no finished configurations there");
         }
@@ -65,7 +65,7 @@ public final class RunReportBuilder {
         }
     }
 
-    private String write(Spec s, String html, List<Map<String, Object>> sweepRows, ModelStore.Loaded loaded, SplitData testSplit,
+    private String write(Spec s, String html, List<org.sparkvae.sweep.SweepResult> sweepRows, ModelStore.Loaded loaded, SplitData testSplit,
                          SparkSession session) throws Exception {
         Vae vae = loaded.vae();
         ModelInfo info = loaded.info();
@@ -95,7 +95,7 @@ public final class RunReportBuilder {
         summary.put("seconds/epoch (mean)", history.stream().mapToDouble(org.sparkvae.train.EpochRecord::seconds).average().orElse(Double.NaN));
         report.table("Result (nats per test image)", List.copyOf(summary.keySet()), List.of(summary));
 
-        Path work = Files.createTempDirectory("spark-vae-report-");
+        Path work = org.sparkvae.io.WorkDirs.create("report");
         boolean outExisted = HadoopFiles.exists(s.out());
         boolean projectionExisted = HadoopFiles.exists(HadoopFiles.child(s.out(), "projection"));
         boolean done = false;
@@ -133,11 +133,11 @@ public final class RunReportBuilder {
                         p.n(), p.explained() == null ? "" : "; first two principal components (Spark MLlib PCA)"), Files.readAllBytes(scatter));
             }
             if (sweepRows != null) {
-                List<Map<String, Object>> rows = sweepRows;
+                List<org.sparkvae.sweep.SweepResult> rows = sweepRows;
                 report.figure("Sweep: leaderboard", "Test -ELBO against the latent dimension M, one line per prior (mean over seeds); "
                         + rows.size() + " finished configurations in " + s.sweep() + ".", org.sparkvae.analysis.LeaderboardPlot.pngBytes(rows));
                 report.table("Sweep: results (nats per test image)", List.of("latentDim", "prior", "likelihood", "arch", "seed",
-                        "epochs", "test_neg_elbo", "test_kl", "test_nll_iwae", "seconds", "mode"), rows);
+                        "epochs", "test_neg_elbo", "test_kl", "test_nll_iwae", "seconds", "mode"), rows.stream().map(org.sparkvae.sweep.SweepResult::row).toList());
             }
             Path page = work.resolve("report.html");
             Files.write(page, report.bytes());

@@ -136,8 +136,7 @@ public final class ConfigRun {
         String key = c.key();
         try {
             results.recordAttempt(key);
-            Map<String, Object> row = run(c, dataDir, results, modeName, data.open(c, dataDir));
-            results.recordResult(key, row);
+            results.recordResult(run(c, dataDir, results, modeName, data.open(c, dataDir)));
             return "ok " + key;
         } catch (Throwable t) {
             String why = t.getMessage() != null ? t.getMessage() : t.toString();
@@ -154,7 +153,7 @@ public final class ConfigRun {
         }
     }
 
-    private static Map<String, Object> run(SweepConfig c, String dataDir, SweepResults results, String modeName, ConfigData data)
+    private static SweepResult run(SweepConfig c, String dataDir, SweepResults results, String modeName, ConfigData data)
             throws Exception {
         org.sparkvae.model.VaeConfig config = c.vaeConfig();
         DataMode mode = config.likelihood().dataMode();
@@ -169,17 +168,6 @@ public final class ConfigRun {
         ModelStore.save(vae, new ModelInfo(config, mode.cliName(), c.dataset, dataDir, data.trainMd5(),
                 c.epochs, c.batchSize, c.seed, org.sparkvae.io.Provenance.versions(), Instant.now().toString(), epochs),
                 modelPath);
-        Map<String, Object> row = SweepGrid.asMap(c);
-        row.put("key", c.key());
-        row.put("test_neg_elbo", elbo.negElbo());
-        row.put("test_recon", elbo.recon());
-        row.put("test_kl", elbo.kl());
-        row.put("test_nll_iwae", iwae);
-        row.put("iwae_k", c.iwaeK);
-        row.put("seconds", seconds);
-        row.put("mode", modeName);
-        row.put("model", modelPath);
-        row.put("finished_at", Instant.now().toString());
-        return row;
+        return SweepResult.of(c, elbo, iwae, seconds, modeName, modelPath);
     }
 }

@@ -24,9 +24,7 @@ import java.util.TreeSet;
  * </ul>
  */
 public final class SweepResults {
-    public static final List<String> COLUMNS = List.of("key", "latentDim", "prior", "components", "likelihood", "variance",
-            "arch", "levels", "seed", "epochs", "batchSize", "learningRate", "dataset", "trainImages",
-            "test_neg_elbo", "test_recon", "test_kl", "test_nll_iwae", "iwae_k", "seconds", "mode", "model", "finished_at");
+    public static final List<String> COLUMNS = SweepResult.COLUMNS;
 
     private final String dir;
 
@@ -71,8 +69,9 @@ public final class SweepResults {
                 key + "-" + System.currentTimeMillis() + "-" + java.util.UUID.randomUUID()), "");
     }
 
-    void recordResult(String key, Map<String, Object> row) throws IOException {
-        HadoopFiles.writeString(resultPath(key), SweepGrid.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(row));
+    void recordResult(SweepResult result) throws IOException {
+        String key = result.key();
+        HadoopFiles.writeString(resultPath(key), SweepGrid.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
         HadoopFiles.deleteRecursively(failurePath(key));
     }
 
@@ -81,19 +80,19 @@ public final class SweepResults {
     }
 
     /** Every finished row, ordered by key. */
-    public List<Map<String, Object>> rows() throws IOException {
-        List<Map<String, Object>> rows = new ArrayList<>();
+    public List<SweepResult> rows() throws IOException {
+        List<SweepResult> rows = new ArrayList<>();
         for (String key : finished()) {
             String path = resultPath(key);
             java.nio.file.Path local = HadoopFiles.isLocal(path) ? HadoopFiles.localPath(path) : HadoopFiles.fetch(path);
             rows.add(SweepGrid.JSON.readValue(new String(java.nio.file.Files.readAllBytes(local), StandardCharsets.UTF_8),
-                    new TypeReference<LinkedHashMap<String, Object>>() { }));
+                    SweepResult.class));
         }
         return rows;
     }
 
-    static String csv(List<Map<String, Object>> rows) {
-        return org.sparkvae.io.CsvTable.format(COLUMNS, rows);
+    static String csv(List<SweepResult> rows) {
+        return org.sparkvae.io.CsvTable.format(COLUMNS, rows.stream().map(SweepResult::row).toList());
     }
 
     /** What a sweep directory may hold; anything else means {@code dir} is not a sweep's and must not be written into. */

@@ -111,17 +111,13 @@ public final class SweepRunner {
 
     /** results.csv, results.parquet, leaderboard.png and sweep-report.html, each replaced atomically. */
     static void writeTableAndReport(SparkSession spark, SweepResults results) throws IOException {
-        List<Map<String, Object>> rows = results.rows();
+        List<SweepResult> rows = results.rows();
         String dir = results.dir();
         HadoopFiles.writeString(HadoopFiles.child(dir, "results.csv"), SweepResults.csv(rows));
         if (rows.isEmpty()) {
             return;
         }
-        Dataset<Row> table = spark.read().schema(
-                        org.apache.spark.sql.types.StructType.fromDDL("key STRING, latentDim INT, prior STRING, components INT, "
-                                + "likelihood STRING, variance STRING, arch STRING, levels INT, seed BIGINT, epochs INT, batchSize INT, "
-                                + "learningRate DOUBLE, dataset STRING, trainImages INT, test_neg_elbo DOUBLE, test_recon DOUBLE, "
-                                + "test_kl DOUBLE, test_nll_iwae DOUBLE, iwae_k INT, seconds DOUBLE, mode STRING, model STRING, finished_at STRING"))
+        Dataset<Row> table = spark.read().schema(SweepResult.SCHEMA)
                 .json(spark.createDataset(rows.stream().map(r -> {
                     try {
                         return SweepGrid.JSON.writeValueAsString(r);
@@ -135,7 +131,7 @@ public final class SweepRunner {
         HadoopFiles.deleteRecursively(parquet);
         HadoopFiles.rename(tmp, parquet);
 
-        Path work = Files.createTempDirectory("spark-vae-sweep-");
+        Path work = org.sparkvae.io.WorkDirs.create("sweep");
         try {
             byte[] png = LeaderboardPlot.pngBytes(rows);
             Path local = work.resolve("leaderboard.png");
@@ -145,7 +141,8 @@ public final class SweepRunner {
                     .fact("results", rows.size() + " finished configurations in " + dir)
                     .figure("Leaderboard", "Test -ELBO (one z per test image, 10,000 images) against M; mean over seeds.", png)
                     .table("Results (nats per test image)", List.of("latentDim", "prior", "likelihood", "arch", "seed", "epochs",
-                            "test_neg_elbo", "test_recon", "test_kl", "test_nll_iwae", "seconds", "mode", "key"), rows);
+                            "test_neg_elbo", "test_recon", "test_kl", "test_nll_iwae", "seconds", "mode", "key"),
+                            rows.stream().map(SweepResult::row).toList());
             Path page = work.resolve("sweep-report.html");
             Files.write(page, report.bytes());
             HadoopFiles.publish(page, HadoopFiles.child(dir, "sweep-report.html"));

@@ -81,10 +81,12 @@ class SweepGridTest {
 
     @Test
     void csvQuotesAndFormats() {
-        String csv = SweepResults.csv(List.of(Map.of("key", "k1", "latentDim", 2, "test_neg_elbo", 88.123456789, "model", "a,b")));
+        SweepResult r = new SweepResult("k1", 2, "gaussian", 1, "bernoulli", null, "mlp", 1, 0, 1, 128, 1e-3, "mnist", 0, 0, 0,
+                88.123456789, 60, 28.123456789, null, 0, 1.5, "configs", "a,b", "2026-11-30T00:00:00Z");
+        String csv = SweepResults.csv(List.of(r));
         String[] lines = csv.split("\n");
         assertEquals(SweepResults.COLUMNS.size(), lines[0].split(",").length);
-        assertTrue(lines[1].startsWith("k1,2,"));
+        assertTrue(lines[1].startsWith("k1,2,gaussian,1,bernoulli,,mlp,1,0,1,128,0.001000,"), lines[1]);
         assertTrue(lines[1].contains(",88.123457,"));
         assertTrue(lines[1].contains("\"a,b\""));
     }
