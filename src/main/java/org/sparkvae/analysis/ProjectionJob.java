@@ -66,7 +66,7 @@ public final class ProjectionJob {
         double[] x = points.stream().mapToDouble(p -> p.getDouble(0)).toArray();
         double[] y = points.stream().mapToDouble(p -> p.getDouble(1)).toArray();
         int[] labels = points.stream().mapToInt(p -> p.getInt(2)).toArray();
-        Path work = Files.createTempDirectory("spark-vae-project-");
+        Path work = org.sparkvae.io.WorkDirs.create("project");
         try {
             Path png = work.resolve("latent-pca.png");
             LatentScatterPlot.writePng(x, y, labels, r.explainedVariance(), loaded.vae().config().describe(), png);

@@ -68,7 +68,7 @@ public final class LoadBenchmark {
         byte[] pixels = Files.readAllBytes(dir.resolve(MnistFiles.TEST_IMAGES));
         byte[] labels = Files.readAllBytes(dir.resolve(MnistFiles.TEST_LABELS));
         int n = (pixels.length - 16) / 784 * copies;
-        Path out = Files.createTempDirectory("spark-vae-load-");
+        Path out = org.sparkvae.io.WorkDirs.create("load");
         try (DataOutputStream im = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(out.resolve(MnistFiles.TRAIN_IMAGES)), 1 << 20));
              DataOutputStream lb = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(out.resolve(MnistFiles.TRAIN_LABELS)), 1 << 20))) {
             im.writeInt(0x803);

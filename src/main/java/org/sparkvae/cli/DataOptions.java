@@ -20,12 +20,20 @@ final class DataOptions {
                     + "Default: " + DEFAULT_DIR + ", fetched there if empty.")
     String dir;
 
+    @Option(names = "--classes", paramLabel = "N", defaultValue = "0",
+            description = "Declared number of classes (e.g. 47 for EMNIST balanced): a label outside 0..N-1 is refused. "
+                    + "Default: from the data (largest label + 1).")
+    int classes;
+
     /** The data directory to read, fetching MNIST into the default one when needed. */
     MnistFiles resolve() throws IOException {
-        if (dir != null) {
-            return new MnistFiles(dir);
+        if (classes < 0 || classes > 256) {
+            throw new IllegalArgumentException("--classes must be in 1..256 (labels are bytes), got " + classes);
         }
-        return fetchIfMissing(Path.of(DEFAULT_DIR), Dataset.MNIST);
+        if (dir != null) {
+            return new MnistFiles(dir).withClasses(classes);
+        }
+        return fetchIfMissing(Path.of(DEFAULT_DIR), Dataset.MNIST).withClasses(classes);
     }
 
     /** The IDX files in {@code dir}, fetching {@code dataset} there first when it does not hold all four. */

@@ -77,9 +77,14 @@ public final class SparkVaeCli implements Runnable {
     }
 
     /** The flag of each model setting: library errors name settings, the user reads flags. */
-    static final java.util.Map<String, String> FLAGS = java.util.Map.of("latentDim", "--latent-dim", "learningRate", "--learning-rate",
-            "prior", "--prior", "components", "--components", "likelihood", "--likelihood", "fixedVariance", "--variance",
-            "arch", "--arch", "levels", "--levels", "count", "--count");
+    static final java.util.Map<String, String> FLAGS = java.util.Map.ofEntries(java.util.Map.entry("latentDim", "--latent-dim"),
+            java.util.Map.entry("learningRate", "--learning-rate"), java.util.Map.entry("prior", "--prior"),
+            java.util.Map.entry("components", "--components"), java.util.Map.entry("likelihood", "--likelihood"),
+            java.util.Map.entry("fixedVariance", "--variance"), java.util.Map.entry("arch", "--arch"), java.util.Map.entry("levels", "--levels"),
+            java.util.Map.entry("count", "--count"), java.util.Map.entry("epochs", "--epochs"), java.util.Map.entry("batchSize", "--batch-size"),
+            java.util.Map.entry("averagingFrequency", "--averaging-frequency"), java.util.Map.entry("workers", "--workers"),
+            java.util.Map.entry("iwaeK", "--iwae"), java.util.Map.entry("iwaeImages", "--iwae-images"),
+            java.util.Map.entry("maxConfigs", "--max-configs"));
 
     /** One line for the user: the deepest message that says something. */
     static String describe(Throwable ex) {

@@ -117,10 +117,19 @@ public final class MnistDataFrames {
      */
     public static Dataset<Row> read(SparkSession spark, String dir, String split, DataMode mode, String md5,
                                     long recordsPerPartition) {
+        return read(spark, dir, split, mode, md5, recordsPerPartition, 0);
+    }
+
+    /** As above with a declared class count ({@code classes} > 0: a label outside it fails the read). */
+    public static Dataset<Row> read(SparkSession spark, String dir, String split, DataMode mode, String md5,
+                                    long recordsPerPartition, int classes) {
         org.apache.spark.sql.DataFrameReader reader = spark.read().format(org.sparkvae.data.source.IdxDataSource.SHORT_NAME)
                 .option("mode", mode.cliName()).option("split", split);
         if (recordsPerPartition > 0) {
             reader = reader.option("recordsPerPartition", recordsPerPartition);
+        }
+        if (classes > 0) {
+            reader = reader.option("classes", classes);
         }
         Dataset<Row> df = reader.load(dir);
         Metadata source = df.schema().apply(FEATURES).metadata();

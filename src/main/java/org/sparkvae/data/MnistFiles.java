@@ -22,10 +22,32 @@ public final class MnistFiles {
 
     private final String dir;
     private final Configuration hadoopConf;
+    private final int classes;
 
     public MnistFiles(String dir, Configuration hadoopConf) {
+        this(dir, hadoopConf, 0);
+    }
+
+    private MnistFiles(String dir, Configuration hadoopConf, int classes) {
         this.dir = dir;
         this.hadoopConf = hadoopConf;
+        this.classes = classes;
+    }
+
+    /**
+     * The same files with a declared class count (47 for EMNIST balanced, say): a label outside 0..classes-1 fails
+     * the read with one line, and plots colour all {@code classes} classes. 0: the classes come from the data.
+     */
+    public MnistFiles withClasses(int classes) {
+        if (classes < 0 || classes > 256) {
+            throw new IllegalArgumentException("classes must be in 1..256 (labels are bytes), got " + classes);
+        }
+        return new MnistFiles(dir, hadoopConf, classes);
+    }
+
+    /** The declared class count, or 0 when the classes come from the data (the largest label + 1). */
+    public int classes() {
+        return classes;
     }
 
     public MnistFiles(String dir) {
@@ -81,6 +103,12 @@ public final class MnistFiles {
         }
         if (data.size() == 0) {
             throw new IdxFormatException(resolve(split == Split.TRAIN ? TRAIN_IMAGES : TEST_IMAGES), "holds no images");
+        }
+        for (int i = 0; classes > 0 && i < data.size(); i++) {
+            if (data.label(i) >= classes) {
+                throw new IdxFormatException(resolve(split == Split.TRAIN ? TRAIN_LABELS : TEST_LABELS), "label " + data.label(i)
+                        + " of record " + i + " is outside the declared " + classes + " classes (0.." + (classes - 1) + ")");
+            }
         }
         return data;
     }

@@ -75,7 +75,7 @@ public final class EvaluationRun {
         ElboEvaluator evaluator = new ElboEvaluator(s.batchSize(), s.progress());
         IwaeEvaluator iwaeEvaluator = s.iwaeK() == null ? null : new IwaeEvaluator(s.iwaeK(), s.progress());
         if (s.iwaeImages() != null && (s.iwaeImages() <= 0 || s.iwaeK() == null)) {
-            throw new IllegalArgumentException("--iwae-images must be a positive number and needs --iwae, got " + s.iwaeImages());
+            throw new org.sparkvae.model.SettingException("iwaeImages", "iwaeImages must be a positive number and needs iwaeK, got " + s.iwaeImages());
         }
         if (s.out() != null && !s.overwrite()) {
             AtomicFiles.refuseExisting(s.out(), "pass --overwrite to replace it or choose another --out");

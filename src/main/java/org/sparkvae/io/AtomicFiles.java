@@ -64,7 +64,7 @@ public final class AtomicFiles {
      * Who writes a temporary file: {@code PID@HOST}, so that a later writer of the same target can tell the temp
      * files of killed writers (SIGKILL skips every cleanup) from those of live ones, without a lock.
      */
-    static final String WRITER = ProcessHandle.current().pid() + "@" + host();
+    public static final String WRITER = ProcessHandle.current().pid() + "@" + host();
 
     private static String host() {
         String h = System.getenv("HOSTNAME");
@@ -83,27 +83,38 @@ public final class AtomicFiles {
      * files of other hosts (a shared directory) and of live processes are left alone.
      */
     static int deleteDeadWritersTemps(Path dir, String name) throws IOException {
-        String prefix = "." + name + ".";
-        String suffix = "@" + host() + ".";
         int deleted = 0;
         try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
             for (Path p : (Iterable<Path>) entries::iterator) {
-                String f = p.getFileName().toString();
-                if (!f.startsWith(prefix) || !f.endsWith(".tmp")) {
-                    continue;
-                }
-                String rest = f.substring(prefix.length());
-                int at = rest.indexOf(suffix);
-                if (at <= 0 || !rest.substring(0, at).chars().allMatch(Character::isDigit)) {
-                    continue;
-                }
-                long pid = Long.parseLong(rest.substring(0, at));
-                if (ProcessHandle.of(pid).isEmpty() && Files.deleteIfExists(p)) {
+                if (isDeadWritersTemp(p.getFileName().toString(), name) && Files.deleteIfExists(p)) {
                     deleted++;
                 }
             }
         }
         return deleted;
+    }
+
+    /** Whether {@code file} is a temp file {@code .NAME.PID@HOST.*.tmp} of {@code name} whose writer ran on this host and is gone. */
+    public static boolean isDeadWritersTemp(String file, String name) {
+        String prefix = "." + name + ".";
+        return file.startsWith(prefix) && file.endsWith(".tmp") && writtenByDeadProcess(file.substring(prefix.length()));
+    }
+
+    /**
+     * Whether {@code rest} starts with {@code PID@HOST.} or {@code PID@HOST-} (how temp files and work directories
+     * carry their writer) naming this host and a process that is gone. Other hosts' and unmarked names: false.
+     */
+    public static boolean writtenByDeadProcess(String rest) {
+        String host = "@" + host();
+        int at = rest.indexOf(host);
+        if (at <= 0 || !rest.substring(0, at).chars().allMatch(Character::isDigit) || at > 18) {
+            return false;
+        }
+        int end = at + host.length();
+        if (end < rest.length() && rest.charAt(end) != '.' && rest.charAt(end) != '-') {
+            return false; // another host whose name starts with ours
+        }
+        return ProcessHandle.of(Long.parseLong(rest.substring(0, at))).isEmpty();
     }
 
     /** Fails when {@code target} exists: used where an existing result must not be replaced. */

@@ -69,7 +69,15 @@ public final class HadoopFiles {
         }
         FileSystem fs = fs(target);
         Path dst = new Path(target);
-        Path tmp = new Path(dst.getParent(), "." + dst.getName() + "." + System.nanoTime() + ".tmp");
+        // Temp files of this target's killed writers on this host go first (their names carry PID@HOST).
+        if (fs.exists(dst.getParent())) {
+            for (FileStatus st : fs.listStatus(dst.getParent())) {
+                if (AtomicFiles.isDeadWritersTemp(st.getPath().getName(), dst.getName())) {
+                    fs.delete(st.getPath(), false);
+                }
+            }
+        }
+        Path tmp = new Path(dst.getParent(), "." + dst.getName() + "." + AtomicFiles.WRITER + "." + System.nanoTime() + ".tmp");
         fs.copyFromLocalFile(true, true, new Path(local.toUri()), tmp);
         if (fs.exists(dst)) {
             fs.delete(dst, false);
@@ -85,9 +93,13 @@ public final class HadoopFiles {
             AtomicFiles.writeString(localPath(target), content);
             return;
         }
-        java.nio.file.Path tmp = Files.createTempFile("spark-vae-", ".tmp");
-        Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        publish(tmp, target);
+        java.nio.file.Path tmp = WorkDirs.createFile(".tmp");
+        try {
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            publish(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp); // publish moved it, unless it failed
+        }
     }
 
     /** A local copy of {@code path} (the file itself when it is local). */
@@ -99,7 +111,7 @@ public final class HadoopFiles {
         if (!fs.exists(new Path(path))) {
             throw new FileNotFoundException(path + ": does not exist");
         }
-        java.nio.file.Path tmp = Files.createTempFile("spark-vae-", "-" + fileName(path));
+        java.nio.file.Path tmp = WorkDirs.createFile("-" + fileName(path));
         Files.delete(tmp);
         fs.copyToLocalFile(false, new Path(path), new Path(tmp.toUri()), true);
         tmp.toFile().deleteOnExit();

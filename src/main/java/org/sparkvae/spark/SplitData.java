@@ -111,7 +111,7 @@ public final class SplitData {
             md5 = IdxChecksum.md5(session, layout.imagesPath());
         }
         long perPartition = partitions > 0 ? Math.max(1, (layout.count() + partitions - 1) / partitions) : 0;
-        return MnistDataFrames.read(session, SparkSetup.absolute(files.dir()), splitName(), mode, md5, perPartition);
+        return MnistDataFrames.read(session, SparkSetup.absolute(files.dir()), splitName(), mode, md5, perPartition, files.classes());
     }
 
     /**
@@ -130,7 +130,7 @@ public final class SplitData {
         }
         // Ranges of the head's size: the first `partitions` ranges hold the head, later ones are filtered out whole.
         long perPartition = Math.max(1, (n + partitions - 1) / partitions);
-        return MnistDataFrames.read(session, SparkSetup.absolute(files.dir()), splitName(), mode, md5, perPartition)
+        return MnistDataFrames.read(session, SparkSetup.absolute(files.dir()), splitName(), mode, md5, perPartition, files.classes())
                 .where(org.apache.spark.sql.functions.col(MnistDataFrames.INDEX).lt(n));
     }
 

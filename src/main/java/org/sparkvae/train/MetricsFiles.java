@@ -44,7 +44,7 @@ public final class MetricsFiles {
 
     public void write(List<EpochRecord> history) throws IOException {
         HadoopFiles.writeString(csv, csv(history));
-        Path work = Files.createTempDirectory("spark-vae-metrics-");
+        Path work = org.sparkvae.io.WorkDirs.create("metrics");
         try {
             Path localParquet = work.resolve("metrics.parquet");
             writeParquet(history, localParquet);

@@ -299,6 +299,29 @@ class BadInputTest {
         assertFalse(Files.exists(odd.resolveSibling("m.metrics.csv")));
     }
 
+    /**
+     * Trust issue row 11: a declared class count (--classes) refuses a label outside it with one line, whether the
+     * driver reads the files (one JVM) or the executors do (project on the embedded Spark); nothing is written.
+     */
+    @Test
+    void labelsOutsideTheDeclaredClassesAreRefused() throws Exception {
+        String data = validData().toString(); // labels 0..9
+        Path refused = dir.resolve("refused.zip");
+        assertOneErrorLine(run("train", "--single-jvm", "--epochs", "1", "--no-progress", "--classes", "5", "--data", data,
+                "--model", refused.toString()), 1, "label 5 of record 5 is outside the declared 5 classes (0..4)");
+        assertFalse(Files.exists(refused));
+        assertOneErrorLine(run("train", "--classes", "300", "--data", data, "--model", refused.toString()), 1, "--classes must be in 1..256");
+
+        Path model = dir.resolve("m.zip");
+        Run trained = run("train", "--single-jvm", "--epochs", "1", "--no-progress", "--no-test-eval", "--classes", "10",
+                "--data", data, "--model", model.toString());
+        assertEquals(0, trained.status(), trained.err());
+        Path out = dir.resolve("proj");
+        assertOneErrorLine(run("project", "--master", "local[1]", "--no-progress", "--classes", "5", "--data", data,
+                "--model", model.toString(), "--out", out.toString()), 1, "outside the declared 5 classes (0..4)");
+        assertFalse(Files.exists(out.resolve("latents.parquet")));
+    }
+
     /** Trust issue row 5 for sweeps: --out may be new, empty or an earlier sweep's, not a directory of the user's files. */
     @Test
     void sweepRefusesADirectoryThatIsNotASweep() throws Exception {

@@ -104,7 +104,7 @@ final class IdxPartitionReader implements PartitionReader<InternalRow> {
             label = labelByte[0] & 0xFF;
             if (classes > 0 && label >= classes) {
                 throw new IdxFormatException(layout.labelsPath(), "label " + label + " of record " + next
-                        + " is outside the declared " + classes + " classes (option classes)");
+                        + " is outside the declared " + classes + " classes (0.." + (classes - 1) + ")");
             }
         }
         Object[] values = new Object[columns.length];

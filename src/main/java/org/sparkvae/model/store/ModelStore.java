@@ -49,7 +49,7 @@ public final class ModelStore {
             save(vae, info, HadoopFiles.localPath(zip));
             return;
         }
-        Path work = Files.createTempDirectory("spark-vae-model-");
+        Path work = org.sparkvae.io.WorkDirs.create("model");
         try {
             Path local = work.resolve(HadoopFiles.fileName(zip));
             save(vae, info, local);

@@ -112,7 +112,7 @@ class IdxDataSourceTest {
         while (root.getCause() != null) {
             root = root.getCause();
         }
-        assertEquals(dir.resolve(MnistFiles.TRAIN_LABELS) + ": label 7 of record 7 is outside the declared 7 classes (option classes)",
+        assertEquals(dir.resolve(MnistFiles.TRAIN_LABELS) + ": label 7 of record 7 is outside the declared 7 classes (0..6)",
                 root.getMessage());
         assertEquals("idx data source: option classes must be a whole number in 1..256 (labels are bytes), got 2.5",
                 message(() -> spark.read().format("idx").option("classes", "2.5").load(slice)));
