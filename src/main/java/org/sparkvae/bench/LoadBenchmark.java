@@ -30,7 +30,7 @@ public final class LoadBenchmark {
         String master = args.length > 1 ? args[1] : "local[2]";
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int copies = args.length > 3 ? Integer.parseInt(args[3]) : 0;
-        Path tiled = copies > 0 ? tile(Path.of(dir), copies) : null;
+        Path tiled = copies > 0 ? tile(Path.of(dir), copies, org.sparkvae.io.WorkDirs.create("load")) : null;
         String data = tiled != null ? tiled.toString() : Path.of(dir).toAbsolutePath().toString();
         try {
             long t0 = System.nanoTime();
@@ -63,12 +63,14 @@ public final class LoadBenchmark {
         }
     }
 
-    /** DIR's test set repeated {@code copies} times as a train-* pair in a new temporary directory. */
-    private static Path tile(Path dir, int copies) throws Exception {
+    /**
+     * {@code dir}'s (uncompressed, 28x28) test set repeated {@code copies} times, written as a train-* pair into
+     * {@code out}; returns {@code out}. A large real-looking data set for benchmarks and the scale test.
+     */
+    public static Path tile(Path dir, int copies, Path out) throws java.io.IOException {
         byte[] pixels = Files.readAllBytes(dir.resolve(MnistFiles.TEST_IMAGES));
         byte[] labels = Files.readAllBytes(dir.resolve(MnistFiles.TEST_LABELS));
         int n = (pixels.length - 16) / 784 * copies;
-        Path out = org.sparkvae.io.WorkDirs.create("load");
         try (DataOutputStream im = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(out.resolve(MnistFiles.TRAIN_IMAGES)), 1 << 20));
              DataOutputStream lb = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(out.resolve(MnistFiles.TRAIN_LABELS)), 1 << 20))) {
             im.writeInt(0x803);

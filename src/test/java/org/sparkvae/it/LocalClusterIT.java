@@ -125,27 +125,12 @@ class LocalClusterIT {
     @org.junit.jupiter.api.Order(1)
     void aMillionImagesWithA512MbDriver() throws Exception {
         Path mnist = org.sparkvae.data.RealData.mnist();
-        byte[] pixels = Files.readAllBytes(mnist.resolve("t10k-images-idx3-ubyte"));
-        byte[] labels = Files.readAllBytes(mnist.resolve("t10k-labels-idx1-ubyte"));
         int copies = 100;
-        int n = 10_000 * copies;
         Path big = Files.createDirectories(Path.of("target", "it-scale").toAbsolutePath());
         Path images = big.resolve("train-images-idx3-ubyte");
         Path labelFile = big.resolve("train-labels-idx1-ubyte");
         try {
-            try (var out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(images), 1 << 20));
-                 var lab = new java.io.DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(labelFile), 1 << 20))) {
-                out.writeInt(0x803);
-                out.writeInt(n);
-                out.writeInt(28);
-                out.writeInt(28);
-                lab.writeInt(0x801);
-                lab.writeInt(n);
-                for (int c = 0; c < copies; c++) {
-                    out.write(pixels, 16, pixels.length - 16);
-                    lab.write(labels, 8, labels.length - 8);
-                }
-            }
+            org.sparkvae.bench.LoadBenchmark.tile(mnist, copies, big);
             // The expected figures from a streaming pass over the files just written.
             long[] perLabel = new long[256];
             long pixelSum = 0;
