@@ -13,7 +13,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sparkvae.data.MnistDataFrames;
 import org.sparkvae.evaluate.PartitionFeatures;
 import org.sparkvae.evaluate.VaeBroadcast;

@@ -6,7 +6,6 @@ import org.apache.spark.sql.SparkSession;
 import org.sparkvae.io.HadoopFiles;
 import org.sparkvae.model.store.ModelStore;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,12 +1,10 @@
 package org.sparkvae.sweep;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import org.sparkvae.io.HadoopFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
