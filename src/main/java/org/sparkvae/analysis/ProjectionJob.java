@@ -32,7 +32,7 @@ public final class ProjectionJob {
     /** The whole job: checks, loads the model, opens Spark, projects, writes. */
     public static Summary run(Spec s) throws Exception {
         if (!s.overwrite()) {
-            HadoopFiles.refuseExisting(HadoopFiles.child(s.out(), "latents.parquet"), "pass --overwrite or choose another --out");
+            HadoopFiles.refuseExisting(HadoopFiles.child(s.out(), "latents.parquet"), "pass `overwrite` or choose another `out`");
         }
         ModelStore.Loaded loaded = ModelStore.load(s.model());
         org.sparkvae.spark.SplitData test = org.sparkvae.spark.SplitData.check(s.data().locate(),

@@ -50,12 +50,12 @@ public final class RunReportBuilder {
     private String write(Spec s) throws Exception {
         String html = HadoopFiles.child(s.out(), "report.html");
         if (!s.overwrite()) {
-            HadoopFiles.refuseExisting(html, "pass --overwrite or choose another --out");
+            HadoopFiles.refuseExisting(html, "pass `overwrite` or choose another `out`");
         }
         // Every input is read and checked before anything is written.
         List<org.sparkvae.sweep.SweepResult> sweepRows = s.sweep() == null ? null : new org.sparkvae.sweep.SweepResults(s.sweep()).rows();
         if (sweepRows != null && sweepRows.isEmpty()) {
-            throw new IllegalArgumentException("--sweep " + s.sweep() + ": no finished configurations there");
+            throw new IllegalArgumentException("`sweep` " + s.sweep() + ": no finished configurations there");
         }
         ModelStore.Loaded loaded = ModelStore.load(s.model());
         // The executors read the test split where they can; the driver gets only the figures' first images.

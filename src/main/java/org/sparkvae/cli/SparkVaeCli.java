@@ -86,6 +86,33 @@ public final class SparkVaeCli implements Runnable {
             java.util.Map.entry("iwaeK", "--iwae"), java.util.Map.entry("iwaeImages", "--iwae-images"),
             java.util.Map.entry("maxConfigs", "--max-configs"));
 
+    /**
+     * What the library calls the run options its messages name in backticks ({@code pass `overwrite` to replace it}),
+     * as this CLI's flags; the model settings' bare names ({@link #FLAGS}) too.
+     */
+    static final java.util.Map<String, String> OPTIONS = options();
+
+    private static java.util.Map<String, String> options() {
+        java.util.Map<String, String> m = new java.util.HashMap<>(FLAGS);
+        m.putAll(java.util.Map.of("overwrite", "--overwrite", "resume", "--resume", "model", "--model", "out", "--out",
+                "samples", "--samples", "sweep", "--sweep", "master", "--master", "eventLog", "--event-log", "data", "--data",
+                "seed", "--seed"));
+        return java.util.Map.copyOf(m);
+    }
+
+    private static final java.util.regex.Pattern NAMED_OPTION = java.util.regex.Pattern.compile("`(\\w+)`");
+
+    /** {@code `overwrite`} -> {@code --overwrite} for the names in {@link #OPTIONS}; other backticked text stays. */
+    static String inFlags(String msg) {
+        java.util.regex.Matcher m = NAMED_OPTION.matcher(msg);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String flag = OPTIONS.get(m.group(1));
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(flag != null ? flag : m.group()));
+        }
+        return m.appendTail(out).toString();
+    }
+
     /** One line for the user: the deepest message that says something. */
     static String describe(Throwable ex) {
         Throwable t = ex;
@@ -96,7 +123,7 @@ public final class SparkVaeCli implements Runnable {
         if (t instanceof java.nio.file.NoSuchFileException && msg != null && !msg.contains(":")) {
             msg = msg + ": no such file or directory";
         }
-        return msg == null ? t.getClass().getSimpleName() : msg.lines().findFirst().orElse(msg);
+        return msg == null ? t.getClass().getSimpleName() : inFlags(msg.lines().findFirst().orElse(msg));
     }
 
     static final class Version implements CommandLine.IVersionProvider {

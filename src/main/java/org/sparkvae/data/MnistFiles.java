@@ -74,7 +74,7 @@ public final class MnistFiles {
         FileSystem fs = d.getFileSystem(hadoopConf);
         if (!fs.exists(d)) {
             throw new FileNotFoundException(dir + ": data directory does not exist"
-                    + " (run `spark-vae fetch-data --dir " + dir + "` or pass --data DIR)");
+                    + " (run `spark-vae fetch-data --dir " + dir + "` or pass `data` DIR)");
         }
         if (!fs.getFileStatus(d).isDirectory()) {
             throw new FileNotFoundException(dir + ": not a directory");

@@ -78,12 +78,12 @@ public final class EvaluationRun {
             throw new org.sparkvae.model.SettingException("iwaeImages", "iwaeImages must be a positive number and needs iwaeK, got " + s.iwaeImages());
         }
         if (s.out() != null && !s.overwrite()) {
-            AtomicFiles.refuseExisting(s.out(), "pass --overwrite to replace it or choose another --out");
+            AtomicFiles.refuseExisting(s.out(), "pass `overwrite` to replace it or choose another `out`");
         }
         ModelStore.Loaded loaded = ModelStore.load(s.model());
         if (s.iwaeK() != null && !loaded.vae().supportsImportanceWeights()) {
             throw new IllegalArgumentException(s.model() + ": saved by an older spark-vae whose loss layer does not see z; "
-                    + "retrain it for --iwae");
+                    + "retrain it for `iwaeK`");
         }
         MnistFiles files = s.data().locate();
         DataMode mode = loaded.dataMode();

@@ -49,7 +49,7 @@ public final class SparkSessions {
         // SparkSubmit sets this property; without it (and without spark.jars) the executors of a cluster
         // never get the application's classes and every task fails four times with ClassNotFound.
         if (!local && System.getProperty("SPARK_SUBMIT") == null && !conf.contains("spark.jars")) {
-            throw new IllegalArgumentException("--master " + url + ": a cluster's executors need the application jar; "
+            throw new IllegalArgumentException("`master` " + url + ": a cluster's executors need the application jar; "
                     + "run it through submit/spark-submit.sh --master " + url + " SUBCOMMAND ...");
         }
         conf.setIfMissing("spark.app.name", appName);
@@ -70,7 +70,7 @@ public final class SparkSessions {
             try {
                 org.sparkvae.io.HadoopFiles.mkdirs(dir);
             } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("--event-log " + dir + ": " + e.getMessage(), e);
+                throw new java.io.UncheckedIOException("`eventLog` " + dir + ": " + e.getMessage(), e);
             }
         }
         return SparkSession.builder().config(conf).getOrCreate();

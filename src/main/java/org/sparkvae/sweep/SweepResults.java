@@ -107,7 +107,7 @@ public final class SweepResults {
             if (!OWN.contains(name) && !(name.startsWith(".") && name.endsWith(".tmp")) && !name.startsWith(".results")
                     && !name.startsWith(".leaderboard") && !name.startsWith(".sweep-report")) {
                 throw new java.nio.file.FileAlreadyExistsException(dir + ": holds '" + name
-                        + "', which is not part of a spark-vae sweep; choose an empty or new --out");
+                        + "', which is not part of a spark-vae sweep; choose an empty or new `out`");
             }
         }
     }

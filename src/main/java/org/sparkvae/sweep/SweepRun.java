@@ -52,8 +52,8 @@ public final class SweepRun {
         }
         if (size.configs() > s.maxConfigs()) {
             throw new IllegalArgumentException(s.grid() + ": the grid has " + size.configs() + " configurations (about "
-                    + Math.round(size.bytes() / 1e9) + " GB), more than --max-configs " + s.maxConfigs()
-                    + "; pass --max-configs " + size.configs() + " to run it");
+                    + Math.round(size.bytes() / 1e9) + " GB), more than `maxConfigs` " + s.maxConfigs()
+                    + "; pass `maxConfigs` " + size.configs() + " to run it");
         }
         Map<String, String> dirs = new HashMap<>();
         for (SweepConfig c : configs) {

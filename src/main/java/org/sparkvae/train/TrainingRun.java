@@ -85,7 +85,7 @@ public final class TrainingRun {
         if (!s.overwrite()) {
             // --resume continues its own run's files; only the finished model is never replaced.
             HadoopFiles.refuseExisting(s.resume() ? List.of(model) : outputs,
-                    "pass --overwrite to replace it, --resume to continue its run, or choose another --model");
+                    "pass `overwrite` to replace it, `resume` to continue its run, or choose another `model`");
         }
         MetricsFiles metricsFiles = new MetricsFiles(metricsCsv, metricsParquet, curvesPng, config.describe());
         Checkpoints checkpoints = new Checkpoints(checkpointDirFor(model));
@@ -95,12 +95,12 @@ public final class TrainingRun {
         List<EpochRecord> history = new ArrayList<>();
         if (s.resume()) {
             ModelStore.Loaded last = checkpoints.latest().orElseThrow(() -> new IllegalStateException(
-                    "--resume: no checkpoint in " + checkpoints.dir() + "; start the run without --resume"));
+                    "`resume`: no checkpoint in " + checkpoints.dir() + "; start the run without `resume`"));
             ModelInfo saved = last.info();
             if (!saved.config().equals(config) || saved.batchSize() != s.batchSize() || saved.seed() != s.seed()) {
-                throw new IllegalArgumentException("--resume: the checkpoint in " + checkpoints.dir() + " was trained with "
+                throw new IllegalArgumentException("`resume`: the checkpoint in " + checkpoints.dir() + " was trained with "
                         + saved.config() + ", batch " + saved.batchSize() + ", seed " + saved.seed()
-                        + "; pass the same model options (--latent-dim, --prior, --likelihood, ...), --batch-size and --seed");
+                        + "; pass the same model settings (`latentDim`, `prior`, `likelihood`, ...), `batchSize` and `seed`");
             }
             vae = last.vae();
             history.addAll(saved.epochMetrics());
@@ -109,7 +109,7 @@ public final class TrainingRun {
         } else {
             if (!checkpoints.isEmpty() && !s.overwrite()) {
                 throw new FileAlreadyExistsException(checkpoints.dir()
-                        + ": holds checkpoints of an earlier run; pass --resume to continue it or --overwrite to start over");
+                        + ": holds checkpoints of an earlier run; pass `resume` to continue it or `overwrite` to start over");
             }
             vae = Vae.create(config, s.seed());
         }
@@ -132,7 +132,7 @@ public final class TrainingRun {
         HadoopFiles.mkdirs(HadoopFiles.parent(model));
         try (RunLock lock = RunLock.acquire(checkpoints.dir(), "another training run of " + model)) {
             if (!s.overwrite()) { // a run that finished while this one was starting
-                HadoopFiles.refuseExisting(List.of(model), "pass --overwrite to replace it or choose another --model");
+                HadoopFiles.refuseExisting(List.of(model), "pass `overwrite` to replace it or choose another `model`");
             }
             // Temporary files of this run's earlier, killed writers (the lock says none is alive).
             for (String output : outputs) {

@@ -23,6 +23,30 @@ class SettingMessagesTest {
         assertEquals("--variance applies to --likelihood gaussian only (got --likelihood bernoulli)", SparkVaeCli.describe(e));
     }
 
+    /** Run options named in backticks by the library (TrainingRun, EvaluationRun, ...) become the CLI's flags. */
+    @Test
+    void theRunsNameTheirOptionsAndTheCliItsFlags() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("settings-");
+        try {
+            java.nio.file.Path out = java.nio.file.Files.writeString(dir.resolve("m.json"), "{}");
+            Exception e = assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> org.sparkvae.evaluate.EvaluationRun.run(
+                    new org.sparkvae.evaluate.EvaluationRun.Spec("m.zip", null, 100, 0, true, null, null, false, null, out, false)));
+            assertEquals(out + ": already exists; pass `overwrite` to replace it or choose another `out`", e.getMessage());
+            assertEquals(out + ": already exists; pass --overwrite to replace it or choose another --out", SparkVaeCli.describe(e));
+        } finally {
+            org.apache.commons.io.FileUtils.deleteQuietly(dir.toFile());
+        }
+    }
+
+    @Test
+    void otherBacktickedTextStaysAndTrainingOptionsNameTheirSettings() {
+        // Other backticked text (a command to run) and unknown names stay as they are.
+        assertEquals("run `spark-vae fetch-data --dir d` or pass --data DIR; `nothing`",
+                SparkVaeCli.inFlags("run `spark-vae fetch-data --dir d` or pass `data` DIR; `nothing`"));
+        assertEquals("--batch-size must be a positive integer, got 0",
+                SparkVaeCli.describe(assertThrows(SettingException.class, () -> new org.sparkvae.train.TrainingOptions(1, 0, 0))));
+    }
+
     @Test
     void theCliDefaultsAreTheLibrarys() throws Exception {
         ModelOptions o = new ModelOptions();
