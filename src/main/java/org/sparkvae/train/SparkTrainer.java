@@ -70,7 +70,7 @@ public final class SparkTrainer {
         int k = options.workers() == 1 ? Math.max(1, minBatches) : options.averagingFrequency();
         // Builder(int) takes the number of examples per RDD element, NOT the batch size (that one
         // defaults to 16 and silently re-slices every minibatch): set both.
-        ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(options.batchSizePerWorker())
+        ParameterAveragingTrainingMaster.Builder builder = new ParameterAveragingTrainingMaster.Builder(options.batchSizePerWorker())
                 .batchSizePerWorker(options.batchSizePerWorker())
                 .averagingFrequency(k)
                 .workerPrefetchNumBatches(0)
@@ -82,8 +82,9 @@ public final class SparkTrainer {
                 // DL4J caches each round's minibatches; serialised (its default) costs a Kryo round trip
                 // of every minibatch per round, deserialised objects cost nothing.
                 .storageLevel(StorageLevel.MEMORY_ONLY())
-                .rngSeed(options.seed())
-                .build();
+                .rngSeed(options.seed());
+        // DL4J's own master, but adding the workers' results in partition order (OrderedParameterAveraging).
+        ParameterAveragingTrainingMaster tm = new OrderedParameterAveraging(builder);
         if (Boolean.getBoolean("sparkvae.trace")) {
             sc.sc().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
                 @Override

@@ -62,6 +62,36 @@ class SparkTrainerTest {
         }
     }
 
+    /**
+     * Three averaged workers (on two cores, so their tasks finish in varying order): the same seeded training twice
+     * gives bit-identical parameters and Adam state. DL4J alone adds the workers' results in completion order
+     * (OrderedParameterAveraging), which float addition does not forgive with three or more terms.
+     */
+    @Test
+    void threeWorkersRepeatBitForBit() throws Exception {
+        SparkSession spark = spark();
+        try {
+            LabelledImages train = new MnistFiles(Path.of(getClass().getResource("/mnist-slice").toURI()).toString())
+                    .read28x28(MnistFiles.Split.TRAIN);
+            float[][] params = new float[3][];
+            float[][] adam = new float[3][];
+            for (int run = 0; run < 3; run++) {
+                Vae vae = Vae.create(VaeConfig.mnist(3), 5);
+                new SparkTrainer(new SparkTrainingOptions(1, 50, 3, 3, 11)).quiet().train(
+                        JavaSparkContext.fromSparkContext(spark.sparkContext()), vae,
+                        MnistDataFrames.fromImages(spark, train, DataMode.BINARY, 3), m -> { });
+                params[run] = vae.network().params().toFloatVector();
+                adam[run] = vae.network().getUpdater().getStateViewArray().toFloatVector();
+            }
+            for (int run = 1; run < 3; run++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(params[0], params[run], "parameters, run " + run);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(adam[0], adam[run], "Adam state, run " + run);
+            }
+        } finally {
+            spark.stop();
+        }
+    }
+
     @Test
     void localWorkersReportEveryMinibatch() throws Exception {
         SparkSession spark = spark();
