@@ -64,6 +64,18 @@ public final class SparkSessions {
                 conf.setIfMissing("spark.ui.enabled", "false");
             }
         }
+        if (local && !conf.contains("spark.local.dir") && System.getenv("SPARK_LOCAL_DIRS") == null) {
+            // An embedded Spark's own scratch (block and shuffle files, normally /tmp/blockmgr-* and /tmp/spark-*,
+            // which a SIGKILL leaves behind) goes into one of our work directories: the next spark-vae job on this
+            // host removes a killed run's (WorkDirs), and this JVM removes its own when it exits.
+            try {
+                java.nio.file.Path scratch = org.sparkvae.io.WorkDirs.create("spark");
+                conf.set("spark.local.dir", scratch.toString());
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> org.apache.commons.io.FileUtils.deleteQuietly(scratch.toFile())));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot create Spark's scratch directory: " + e.getMessage(), e);
+            }
+        }
         if (conf.getBoolean("spark.eventLog.enabled", false)) {
             // Spark refuses a missing event-log directory; create the one the user named (not a default guess).
             String dir = conf.get("spark.eventLog.dir", "/tmp/spark-events");

@@ -43,4 +43,18 @@ class WorkDirsTest {
             }
         }
     }
+
+    /** An embedded Spark keeps its block and shuffle files in a work directory of this process (removed as above). */
+    @Test
+    void anEmbeddedSparkKeepsItsScratchInAWorkDirectory() {
+        org.apache.spark.sql.SparkSession spark = org.sparkvae.spark.SparkSessions.create("scratch-test", "local[1]");
+        try {
+            Path local = Path.of(spark.sparkContext().getConf().get("spark.local.dir"));
+            assertTrue(local.getFileName().toString().startsWith("spark-vae-" + AtomicFiles.WRITER + "-spark-"), local.toString());
+            assertTrue(Files.isDirectory(local));
+            assertEquals(1L, spark.range(10).repartition(2).filter("id = 3").count(), "a shuffle writes its files there");
+        } finally {
+            spark.stop();
+        }
+    }
 }
