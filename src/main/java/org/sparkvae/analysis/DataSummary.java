@@ -19,6 +19,13 @@ import java.util.TreeMap;
  */
 public record DataSummary(String path, String split, String mode, long count, Map<Integer, Long> perLabel, double meanPixel,
                           int rows, int cols) {
+    /** The whole {@code data-stats} job: opens Spark as {@code setup} says, describes the data, closes Spark. */
+    public static DataSummary run(org.sparkvae.spark.SparkSetup setup, String path, String split, DataMode mode) {
+        try (SparkSession session = setup.session("spark-vae data-stats")) {
+            return compute(session, org.sparkvae.spark.SparkSetup.absolute(path), split, mode);
+        }
+    }
+
     public static DataSummary compute(SparkSession spark, String path, String split, DataMode mode) {
         Dataset<Row> df = spark.read().format(IdxDataSource.SHORT_NAME).option("mode", mode.cliName()).option("split", split)
                 .load(path);

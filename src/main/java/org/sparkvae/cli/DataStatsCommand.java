@@ -1,6 +1,5 @@
 package org.sparkvae.cli;
 
-import org.apache.spark.sql.SparkSession;
 import org.sparkvae.analysis.DataSummary;
 import org.sparkvae.data.DataMode;
 import picocli.CommandLine.Command;
@@ -30,9 +29,7 @@ final class DataStatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (SparkSession session = spark.session("spark-vae data-stats")) {
-            System.out.println(DataSummary.compute(session, org.sparkvae.spark.SparkSetup.absolute(data), split, mode).summary());
-        }
+        System.out.println(DataSummary.run(spark.setup(), data, split, mode).summary());
         return 0;
     }
 }

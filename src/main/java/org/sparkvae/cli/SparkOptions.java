@@ -1,13 +1,7 @@
 package org.sparkvae.cli;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.sparkvae.data.DataMode;
-import org.sparkvae.data.LabelledImages;
 import org.sparkvae.spark.SparkSetup;
 
-import java.io.IOException;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,15 +40,6 @@ final class SparkOptions {
             settings.put(e.getKey(), e.getValue());
         }
         return new SparkSetup(master, parquetCache, settings);
-    }
-
-    SparkSession session(String appName) {
-        return setup().session(appName);
-    }
-
-    Dataset<Row> frame(SparkSession session, LabelledImages images, String split, DataMode mode, int partitions)
-            throws IOException {
-        return setup().frame(session, images, split, mode, partitions);
     }
 
     /** One error line when a flag that means "no Spark" comes with {@code --master}. */

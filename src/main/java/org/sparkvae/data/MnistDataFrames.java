@@ -65,12 +65,6 @@ public final class MnistDataFrames {
         }
     }
 
-    public static Dataset<Row> load(SparkSession spark, MnistFiles files, MnistFiles.Split split, DataMode mode,
-                                    int partitions) throws IOException {
-        LabelledImages data = files.read28x28(split);
-        return fromImages(spark, data, mode, partitions);
-    }
-
     public static Dataset<Row> fromImages(SparkSession spark, LabelledImages data, DataMode mode, int partitions) {
         if (partitions <= 0) {
             throw new IllegalArgumentException("partitions must be positive, got " + partitions);

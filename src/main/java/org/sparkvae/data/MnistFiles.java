@@ -17,8 +17,18 @@ public final class MnistFiles {
     public static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
     public static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
 
-    /** Which half of the dataset. */
-    public enum Split { TRAIN, TEST }
+    /** Which half of the dataset, and its two files' base names. */
+    public enum Split {
+        TRAIN(TRAIN_IMAGES, TRAIN_LABELS), TEST(TEST_IMAGES, TEST_LABELS);
+
+        public final String images;
+        public final String labels;
+
+        Split(String images, String labels) {
+            this.images = images;
+            this.labels = labels;
+        }
+    }
 
     private final String dir;
     private final Configuration hadoopConf;
@@ -88,9 +98,7 @@ public final class MnistFiles {
 
     public LabelledImages read(Split split) throws IOException {
         IdxReader reader = new IdxReader(hadoopConf);
-        String images = resolve(split == Split.TRAIN ? TRAIN_IMAGES : TEST_IMAGES);
-        String labels = resolve(split == Split.TRAIN ? TRAIN_LABELS : TEST_LABELS);
-        return reader.readPair(images, labels);
+        return reader.readPair(resolve(split.images), resolve(split.labels));
     }
 
     /** Reads a split and checks that its images are 28x28, as every model here expects. */
@@ -98,16 +106,14 @@ public final class MnistFiles {
         LabelledImages data = read(split);
         IdxImages im = data.images();
         if (im.rows() != 28 || im.cols() != 28) {
-            String name = resolve(split == Split.TRAIN ? TRAIN_IMAGES : TEST_IMAGES);
-            throw new IdxFormatException(name, "images are " + im.rows() + "x" + im.cols() + ", expected 28x28");
+            throw new IdxFormatException(resolve(split.images), "images are " + im.rows() + "x" + im.cols() + ", expected 28x28");
         }
         if (data.size() == 0) {
-            throw new IdxFormatException(resolve(split == Split.TRAIN ? TRAIN_IMAGES : TEST_IMAGES), "holds no images");
+            throw new IdxFormatException(resolve(split.images), "holds no images");
         }
         for (int i = 0; classes > 0 && i < data.size(); i++) {
             if (data.label(i) >= classes) {
-                throw new IdxFormatException(resolve(split == Split.TRAIN ? TRAIN_LABELS : TEST_LABELS), "label " + data.label(i)
-                        + " of record " + i + " is outside the declared " + classes + " classes (0.." + (classes - 1) + ")");
+                throw IdxFormatException.labelOutside(resolve(split.labels), data.label(i), i, classes);
             }
         }
         return data;

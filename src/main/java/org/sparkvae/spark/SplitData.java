@@ -45,8 +45,8 @@ public final class SplitData {
 
     /** The split, checked: headers and lengths when executors will read it ({@code spark} not null), else all of it. */
     public static SplitData check(MnistFiles files, MnistFiles.Split split, DataMode mode, SparkSetup spark) throws IOException {
-        String images = files.resolve(split == MnistFiles.Split.TRAIN ? MnistFiles.TRAIN_IMAGES : MnistFiles.TEST_IMAGES);
-        String labels = files.resolve(split == MnistFiles.Split.TRAIN ? MnistFiles.TRAIN_LABELS : MnistFiles.TEST_LABELS);
+        String images = files.resolve(split.images);
+        String labels = files.resolve(split.labels);
         boolean executorsRead = spark != null && !images.endsWith(".gz") && !labels.endsWith(".gz")
                 && spark.executorsReadWithoutCache(files.dir());
         if (!executorsRead) {
@@ -107,11 +107,7 @@ public final class SplitData {
             return spark.frame(session, driverImages, splitName(), mode,
                     partitions > 0 ? partitions : session.sparkContext().defaultParallelism());
         }
-        if (md5 == null) {
-            md5 = IdxChecksum.md5(session, layout.imagesPath());
-        }
-        long perPartition = partitions > 0 ? Math.max(1, (layout.count() + partitions - 1) / partitions) : 0;
-        return MnistDataFrames.read(session, SparkSetup.absolute(files.dir()), splitName(), mode, md5, perPartition, files.classes());
+        return executorRead(session, partitions > 0 ? Math.max(1, (layout.count() + partitions - 1) / partitions) : 0);
     }
 
     /**
@@ -125,13 +121,17 @@ public final class SplitData {
         if (driverImages != null) {
             return spark.frame(session, driverImages.head((int) n), splitName() + "-head" + n, mode, partitions);
         }
+        // Ranges of the head's size: the first `partitions` ranges hold the head, later ones are filtered out whole.
+        return executorRead(session, Math.max(1, (n + partitions - 1) / partitions))
+                .where(org.apache.spark.sql.functions.col(MnistDataFrames.INDEX).lt(n));
+    }
+
+    /** The source's frame in ranges of {@code perPartition} records (0: its default); the checksum first, once. */
+    private Dataset<Row> executorRead(SparkSession session, long perPartition) {
         if (md5 == null) {
             md5 = IdxChecksum.md5(session, layout.imagesPath());
         }
-        // Ranges of the head's size: the first `partitions` ranges hold the head, later ones are filtered out whole.
-        long perPartition = Math.max(1, (n + partitions - 1) / partitions);
-        return MnistDataFrames.read(session, SparkSetup.absolute(files.dir()), splitName(), mode, md5, perPartition, files.classes())
-                .where(org.apache.spark.sql.functions.col(MnistDataFrames.INDEX).lt(n));
+        return MnistDataFrames.read(session, SparkSetup.absolute(files.dir()), splitName(), mode, md5, perPartition, files.classes());
     }
 
     private String splitName() {

@@ -103,8 +103,7 @@ final class IdxPartitionReader implements PartitionReader<InternalRow> {
             readFully(labels, labelByte, layout.labelsPath(), layout.count() + " labels");
             label = labelByte[0] & 0xFF;
             if (classes > 0 && label >= classes) {
-                throw new IdxFormatException(layout.labelsPath(), "label " + label + " of record " + next
-                        + " is outside the declared " + classes + " classes (0.." + (classes - 1) + ")");
+                throw IdxFormatException.labelOutside(layout.labelsPath(), label, next, classes);
             }
         }
         Object[] values = new Object[columns.length];
