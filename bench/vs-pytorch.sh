@@ -10,6 +10,8 @@
 # CPUs, its JVM flags), PyTorch its OpenBLAS's own CPU detection (OPENBLAS_CORETYPE unset; a machine-wide
 # OPENBLAS_CORETYPE=Haswell makes it 1.4x slower on AVX-512 hosts). For the MLP a third row, "dl4j-stock", times a
 # network of stock DL4J layers with the same shape and FLOPs (StockNetworkBenchmark): DL4J's own floor.
+# The JVM loads the ND4J build the CLI would (backend.NativeBuild: oneDNN where the CPU runs it); with
+# SPARK_VAE_BENCH_PLAIN=1 every spark-vae run is repeated on the plain build, alternating, for a fourth row.
 # Usage: bench/vs-pytorch.sh [epochs=3] [reps=3] [archs="mlp cnn"] [train images for the MLP=0 (all)]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,6 +33,11 @@ for arch in $archs; do
     # shellcheck disable=SC2086
     OMP_NUM_THREADS=1 OPENBLAS_CORETYPE="$jvm_kernels" java -Xmx3g $module_flags -cp "$cp" org.sparkvae.bench.TrainingBenchmark \
       "$here/data/mnist" "$epochs" 10 128 "$arch" "$images" 100 "$iwae_images" 2>/dev/null | tail -1 > "$out/jvm-$arch-$rep.json"
+    if [ -n "${SPARK_VAE_BENCH_PLAIN:-}" ]; then
+      # shellcheck disable=SC2086
+      SPARK_VAE_ND4J_BUILD=plain OMP_NUM_THREADS=1 OPENBLAS_CORETYPE="$jvm_kernels" java -Xmx3g $module_flags -cp "$cp" org.sparkvae.bench.TrainingBenchmark \
+        "$here/data/mnist" "$epochs" 10 128 "$arch" "$images" 100 "$iwae_images" 2>/dev/null | tail -1 > "$out/plain-$arch-$rep.json"
+    fi
     if [ "$arch" = mlp ]; then
       # shellcheck disable=SC2086
       OMP_NUM_THREADS=1 OPENBLAS_CORETYPE="$jvm_kernels" java -Xmx3g $module_flags -cp "$cp" org.sparkvae.bench.StockNetworkBenchmark \
@@ -58,6 +65,14 @@ for arch in archs:
           f"   {statistics.median(r['iwae_seconds'] for r in t):6.2f} / {statistics.median(r['iwae_seconds'] for r in j):6.2f} s"
           f"      {statistics.median(r['test_neg_elbo'] for r in t):7.2f} / {statistics.median(r['test_neg_elbo'] for r in j):7.2f}"
           f"   (ratios per run: {', '.join(f'{x:.2f}' for x in ratios)})")
+    print(f"{'  spark-vae ND4J build':41} {j[0].get('nd4j_build', '?')}")
+    p = load("plain", arch)
+    if p:
+        sp = statistics.median(map(steady, p))
+        pr = [steady(b) / steady(a) for a, b in zip(t, p)]
+        print(f"{'  spark-vae on the plain ND4J build':41} {sp:9.2f} {1000*sp/steps:8.1f} {statistics.median(pr):5.2f}x"
+              f"   eval {statistics.median(r['eval_seconds'] for r in p):5.2f} s   IWAE {statistics.median(r['iwae_seconds'] for r in p):6.2f} s"
+              f"   (plain / {j[0].get('nd4j_build', '?')}: {sp / sj:.2f})")
     k = load("stock", arch)
     if k:
         sk = statistics.median(map(steady, k))

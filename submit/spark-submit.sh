@@ -4,7 +4,8 @@
 #   submit/spark-submit.sh --master spark://127.0.0.1:7077 train --epochs 10 --model runs/m10.zip
 #   submit/spark-submit.sh --master spark://127.0.0.1:7077 evaluate --model runs/m10.zip --out m.json
 # Options before the subcommand: --master URL (default local[*]), --properties-file FILE
-# (default conf/spark-defaults.conf), --conf k=v (repeatable). Driver heap: SPARK_VAE_JAVA_MEM (2g).
+# (default conf/spark-defaults.conf), --conf k=v (repeatable), --threads-per-task N (executors of N cores
+# running one task of N OpenMP threads each; default 1). Driver heap: SPARK_VAE_JAVA_MEM (2g).
 set -euo pipefail
 # shellcheck source=env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -16,10 +17,14 @@ while [ $# -gt 0 ]; do
     --master) master="$2"; shift 2 ;;
     --properties-file) props="$2"; shift 2 ;;
     --conf) extra+=(--conf "$2"); shift 2 ;;
+    --threads-per-task)
+      # One task per executor holding N cores; spark-vae gives its executors OMP_NUM_THREADS = spark.task.cpus.
+      [[ "$2" =~ ^[1-9][0-9]*$ ]] || { echo "spark-submit.sh: error: --threads-per-task must be a positive integer, got $2" >&2; exit 1; }
+      extra+=(--conf "spark.executor.cores=$2" --conf "spark.task.cpus=$2"); shift 2 ;;
     *) break ;;
   esac
 done
-[ $# -gt 0 ] || { echo "usage: $0 [--master URL] [--properties-file F] [--conf k=v] SUBCOMMAND [options]" >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: $0 [--master URL] [--properties-file F] [--conf k=v] [--threads-per-task N] SUBCOMMAND [options]" >&2; exit 2; }
 # Nothing listens off loopback unasked: with a local or loopback master the driver, its block manager
 # and its UI bind to 127.0.0.1 (Spark binds the UI to SPARK_LOCAL_IP, else to every interface).
 case "$master" in

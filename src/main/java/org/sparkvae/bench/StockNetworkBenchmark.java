@@ -32,6 +32,7 @@ import java.util.Random;
  */
 public final class StockNetworkBenchmark {
     public static void main(String[] args) throws java.io.IOException {
+        org.sparkvae.backend.NativeBuild.select(); // as the CLI: the ND4J build for this CPU (SPARK_VAE_ND4J_BUILD)
         String dir = args.length > 0 ? args[0] : "data/mnist";
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int m = args.length > 2 ? Integer.parseInt(args[2]) : 10;

@@ -54,7 +54,7 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         spark.refuseWith(singleJvm, "--single-jvm");
         EvaluationRun.Result r = EvaluationRun.run(new EvaluationRun.Spec(model, data::resolve, batchSize, seed, !noSampling,
-                iwae, iwaeImages, !noProgress, singleJvm ? null : spark.setup(), out, overwrite));
+                iwae, iwaeImages, !noProgress, singleJvm ? null : spark.setup(), out, overwrite, data.frames()));
         System.out.print(r.summary());
         if (out != null) {
             r.writeJson(out);

@@ -30,6 +30,7 @@ final class PpcaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        data.idxOnly();
         PpcaRun.Result r = PpcaRun.run(new PpcaRun.Spec(latentDim, data::resolve, spark.setup(), out, overwrite));
         System.out.println(r.summary());
         if (out != null) {

@@ -37,6 +37,7 @@ final class ProjectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        data.idxOnly();
         ProjectionJob.Summary s = ProjectionJob.run(new ProjectionJob.Spec(model, data::resolve, seed, out, overwrite, !noProgress,
                 spark.setup()));
         System.out.printf(Locale.ROOT, "projected %d test images (M=%d)%s in %.1f s: %s, %s%n", s.n(), s.latentDim(),

@@ -40,6 +40,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        data.idxOnly();
         System.out.println("wrote " + RunReportBuilder.build(new RunReportBuilder.Spec(model, data::resolve, out, overwrite, seed,
                 !noProgress, spark.setup(), sweep)));
         return 0;

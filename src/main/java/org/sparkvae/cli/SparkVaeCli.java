@@ -29,6 +29,13 @@ public final class SparkVaeCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Before anything loads ND4J: which native build (oneDNN or plain) this CPU gets (NativeBuild).
+        try {
+            org.sparkvae.backend.NativeBuild.select();
+        } catch (IllegalArgumentException e) {
+            System.err.println("spark-vae: error: " + e.getMessage());
+            System.exit(EXIT_FAILURE);
+        }
         // With the CUDA build, refuse unsupported GPUs before anything loads ND4J's native backend,
         // which would otherwise die deep inside ("no kernel image is available for execution").
         boolean selfCheck = args.length > 0 && (args[0].equals("gpu-check") || args[0].equals("fetch-data") || args[0].startsWith("-"));
@@ -97,6 +104,8 @@ public final class SparkVaeCli implements Runnable {
         m.putAll(java.util.Map.of("overwrite", "--overwrite", "resume", "--resume", "model", "--model", "out", "--out",
                 "samples", "--samples", "sweep", "--sweep", "master", "--master", "eventLog", "--event-log", "data", "--data",
                 "seed", "--seed"));
+        m.putAll(java.util.Map.of("dataFormat", "--data-format", "testData", "--test-data", "imageShape", "--image-shape",
+                "singleJvm", "--single-jvm"));
         return java.util.Map.copyOf(m);
     }
 

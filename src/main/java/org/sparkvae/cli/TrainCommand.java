@@ -65,7 +65,7 @@ final class TrainCommand implements Callable<Integer> {
         VaeConfig config = modelOptions.config();
         System.out.println(TrainingRun.run(new TrainingRun.Spec(config, modelOptions.dataMode(config), data::resolve, model,
                 epochs, batchSize, seed, overwrite, resume, !noTestEval, !noProgress, singleJvm ? null : spark.setup(), workers,
-                averagingFrequency)).summary());
+                averagingFrequency, data.frames())).summary());
         return 0;
     }
 }

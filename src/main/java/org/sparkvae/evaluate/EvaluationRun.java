@@ -10,12 +10,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sparkvae.data.DataLocator;
 import org.sparkvae.data.DataMode;
+import org.sparkvae.data.FrameSource;
 import org.sparkvae.data.MnistFiles;
 import org.sparkvae.io.AtomicFiles;
 import org.sparkvae.io.Provenance;
 import org.sparkvae.model.Features;
 import org.sparkvae.model.store.ModelStore;
 import org.sparkvae.model.VaeConfig;
+import org.sparkvae.spark.FrameData;
 import org.sparkvae.spark.SparkProgress;
 import org.sparkvae.spark.SparkSetup;
 import org.sparkvae.spark.SplitData;
@@ -35,10 +37,17 @@ public final class EvaluationRun {
     /**
      * What to evaluate and how: {@code spark} null for one JVM; {@code iwaeK} null for no IWAE estimate,
      * {@code iwaeImages} null for all test images; {@code out}: where the JSON will go (checked before any work;
-     * {@link Result#writeJson} writes it), or null.
+     * {@link Result#writeJson} writes it), or null. {@code frames}: rows from any Spark data source to evaluate
+     * instead of the IDX test split (its {@code test} rows, else its {@code train} rows; Spark only), or null.
      */
     public record Spec(String model, DataLocator data, int batchSize, long seed, boolean sampling, Integer iwaeK,
-                       Integer iwaeImages, boolean progress, SparkSetup spark, Path out, boolean overwrite) { }
+                       Integer iwaeImages, boolean progress, SparkSetup spark, Path out, boolean overwrite, FrameSource frames) {
+        /** Evaluation on the IDX test split. */
+        public Spec(String model, DataLocator data, int batchSize, long seed, boolean sampling, Integer iwaeK,
+                    Integer iwaeImages, boolean progress, SparkSetup spark, Path out, boolean overwrite) {
+            this(model, data, batchSize, seed, sampling, iwaeK, iwaeImages, progress, spark, out, overwrite, null);
+        }
+    }
 
     /** The JSON {@code evaluate --out} writes; the field names are the metrics files' (and the sweep's). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -85,8 +94,11 @@ public final class EvaluationRun {
             throw new IllegalArgumentException(s.model() + ": saved by an older spark-vae whose loss layer does not see z; "
                     + "retrain it for `iwaeK`");
         }
-        MnistFiles files = s.data().locate();
         DataMode mode = loaded.dataMode();
+        if (s.frames() != null) {
+            return evaluateFrames(s, loaded, mode);
+        }
+        MnistFiles files = s.data().locate();
         // On Spark the executors read the test split (the driver checks headers and lengths); in one JVM the driver.
         SplitData test = SplitData.check(files, MnistFiles.Split.TEST, mode, s.spark());
         long iwaeN = s.iwaeImages() == null ? test.count() : Math.min(s.iwaeImages(), test.count());
@@ -118,5 +130,35 @@ public final class EvaluationRun {
                 iw == null ? null : s.iwaeK(), iw == null ? null : iw.n(), s.sampling(), s.seed(), s.model(), files.dir(),
                 test.md5(), loaded.info().config(), Provenance.versions());
         return result;
+    }
+
+    /** The model on rows from a Spark data source (checked by the executors, D equal to the model's). */
+    private static Result evaluateFrames(Spec s, ModelStore.Loaded loaded, DataMode mode) {
+        FrameSource source = s.frames();
+        if (s.spark() == null) {
+            throw new IllegalArgumentException("`dataFormat` " + source.format() + ": rows from a Spark data source are read by "
+                    + "Spark's executors; drop `singleJvm` (one JVM reads IDX files only)");
+        }
+        String path = source.test() != null ? source.test() : source.train();
+        try (SparkSession session = s.spark().session("spark-vae evaluate")) {
+            JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
+            FrameData rows = FrameData.load(session, path, source.format(), mode,
+                    source.shape() != null ? source.shape() : loaded.info().imageShape(), loaded.info().config().inputSize());
+            SparkElboEvaluator distributed = new SparkElboEvaluator(s.batchSize());
+            ElboReport r;
+            IwaeEvaluator.Sums iw = null;
+            try (SparkProgress bar = new SparkProgress(session.sparkContext(), s.iwaeK() == null ? "evaluate" : "evaluate + IWAE",
+                    s.progress())) {
+                r = distributed.evaluate(sc, loaded.vae(), rows.frame(), s.seed(), s.sampling());
+                if (s.iwaeK() != null) {
+                    Dataset<Row> head = s.iwaeImages() == null || s.iwaeImages() >= rows.count() ? rows.frame()
+                            : rows.frame().limit(s.iwaeImages());
+                    iw = distributed.evaluateIwae(sc, loaded.vae(), head, s.seed(), s.iwaeK());
+                }
+            }
+            return new Result(r.negElbo(), r.recon(), r.kl(), r.n(), iw == null ? null : iw.meanNll(),
+                    iw == null ? null : s.iwaeK(), iw == null ? null : iw.n(), s.sampling(), s.seed(), s.model(), path,
+                    null, loaded.info().config(), Provenance.versions());
+        }
     }
 }

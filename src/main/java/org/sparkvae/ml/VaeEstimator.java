@@ -1,5 +1,6 @@
 package org.sparkvae.ml;
 
+import org.sparkvae.data.FeatureColumn;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.BooleanParam;

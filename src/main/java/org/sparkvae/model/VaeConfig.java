@@ -91,6 +91,11 @@ public record VaeConfig(int inputSize, int hiddenUnits, int latentDim, double le
         return new VaeConfig(inputSize, hiddenUnits, latentDim, learningRate, prior, components, likelihood, fixedVariance, a, levels);
     }
 
+    /** The same model for rows of {@code d} values (data from a source other than 28x28 IDX files). */
+    public VaeConfig withInputSize(int d) {
+        return new VaeConfig(d, hiddenUnits, latentDim, learningRate, prior, components, likelihood, fixedVariance, arch, levels);
+    }
+
     public VaeConfig withLevels(int n) {
         return new VaeConfig(inputSize, hiddenUnits, latentDim, learningRate, prior, components, likelihood, fixedVariance, arch, n);
     }

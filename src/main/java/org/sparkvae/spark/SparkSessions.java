@@ -56,7 +56,18 @@ public final class SparkSessions {
         conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
         conf.setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
         conf.setIfMissing("spark.kryoserializer.buffer.max", "512m");
-        conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
+        conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", ompThreads(conf));
+        // Each executor chooses its ND4J build (oneDNN where its CPU runs it) before its first task; a user's own
+        // plugins are kept.
+        String plugins = conf.get("spark.plugins", "");
+        String ours = org.sparkvae.backend.NativeBuild.Plugin.class.getName();
+        if (!java.util.Arrays.asList(plugins.split(",")).contains(ours)) {
+            conf.set("spark.plugins", plugins.isBlank() ? ours : plugins + "," + ours);
+        }
+        String build = System.getenv(org.sparkvae.backend.NativeBuild.ENV);
+        if (build != null) {
+            conf.setIfMissing("spark.executorEnv." + org.sparkvae.backend.NativeBuild.ENV, build);
+        }
         if (local || isLoopback(url)) {
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
@@ -86,6 +97,17 @@ public final class SparkSessions {
             }
         }
         return SparkSession.builder().config(conf).getOrCreate();
+    }
+
+    /**
+     * ND4J's OpenMP threads on an executor, unless set: one per CPU a task holds ({@code spark.task.cpus}, default 1).
+     * OpenMP and the BLAS size their pools per process, so only an executor whose tasks each hold N cores
+     * ({@code spark.executor.cores} = {@code spark.task.cpus} = N: one task at a time) can give a task N threads
+     * ({@code submit/spark-submit.sh --threads-per-task N}). A {@code local[N]} master runs its tasks in the driver's
+     * process, whose thread count is fixed when it starts ({@code OMP_NUM_THREADS} of the launcher).
+     */
+    static String ompThreads(SparkConf conf) {
+        return String.valueOf(Math.max(1, conf.getInt("spark.task.cpus", 1)));
     }
 
     /**

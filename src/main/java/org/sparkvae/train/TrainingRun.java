@@ -7,6 +7,8 @@ import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkvae.data.DataLocator;
 import org.sparkvae.data.DataMode;
+import org.sparkvae.data.FrameSource;
+import org.sparkvae.data.ImageShape;
 import org.sparkvae.data.MnistFiles;
 import org.sparkvae.evaluate.ElboEvaluator;
 import org.sparkvae.evaluate.ElboReport;
@@ -19,6 +21,7 @@ import org.sparkvae.model.store.ModelInfo;
 import org.sparkvae.model.store.ModelStore;
 import org.sparkvae.model.Vae;
 import org.sparkvae.model.VaeConfig;
+import org.sparkvae.spark.FrameData;
 import org.sparkvae.spark.SparkSetup;
 import org.sparkvae.spark.SplitData;
 
@@ -40,11 +43,20 @@ public final class TrainingRun {
      * What to train and where: the model configuration and data mode, the model's path (its info, metrics, curves
      * and checkpoints go beside it), epochs, batch size, seed, and how: {@code spark} null for one JVM without
      * Spark, else the setup, the workers to average (null: {@link SparkTrainingOptions#defaultWorkers}) and the
-     * averaging frequency.
+     * averaging frequency. {@code frames}: rows from any Spark data source instead of the IDX files {@code data}
+     * finds (Spark only; the model then takes their D values per row), or null.
      */
     public record Spec(VaeConfig config, DataMode mode, DataLocator data, String model, int epochs, int batchSize, long seed,
                        boolean overwrite, boolean resume, boolean testEval, boolean progress,
-                       SparkSetup spark, Integer workers, int averagingFrequency) { }
+                       SparkSetup spark, Integer workers, int averagingFrequency, FrameSource frames) {
+        /** Training on IDX files. */
+        public Spec(VaeConfig config, DataMode mode, DataLocator data, String model, int epochs, int batchSize, long seed,
+                    boolean overwrite, boolean resume, boolean testEval, boolean progress,
+                    SparkSetup spark, Integer workers, int averagingFrequency) {
+            this(config, mode, data, model, epochs, batchSize, seed, overwrite, resume, testEval, progress, spark, workers,
+                    averagingFrequency, null);
+        }
+    }
 
     /** The saved model, its info, and whether metrics files were written (not when no epoch ran). */
     public record Result(String model, ModelInfo info, String metricsCsv, String curvesPng, String checkpoints) {
@@ -73,7 +85,6 @@ public final class TrainingRun {
     }
 
     public static Result run(Spec s) throws Exception {
-        VaeConfig config = s.config();
         DataMode mode = s.mode();
         String model = s.model();
         // Fail before any work when the result would replace the user's files. (The model's directory is
@@ -87,9 +98,43 @@ public final class TrainingRun {
             HadoopFiles.refuseExisting(s.resume() ? List.of(model) : outputs,
                     "pass `overwrite` to replace it, `resume` to continue its run, or choose another `model`");
         }
+        // Rows from a Spark data source: Spark starts now, and one pass of the executors checks them and gives D.
+        FrameSource source = s.frames();
+        SparkSession early = null;
+        FrameData frameTrain = null;
+        FrameData frameTest = null;
+        if (source != null) {
+            if (s.spark() == null) {
+                throw new IllegalArgumentException("`dataFormat` " + source.format() + ": rows from a Spark data source are read by "
+                        + "Spark's executors; drop `singleJvm` (one JVM reads IDX files only)");
+            }
+            early = s.spark().session("spark-vae train");
+            try {
+                frameTrain = FrameData.load(early, source.train(), source.format(), mode, source.shape(), null);
+                frameTest = source.test() == null ? null
+                        : FrameData.load(early, source.test(), source.format(), mode, frameTrain.shape(), frameTrain.inputSize());
+                if (s.config().arch() == org.sparkvae.model.Architecture.CNN && frameTrain.shape() != null
+                        && !frameTrain.shape().equals(ImageShape.MNIST)) {
+                    throw new org.sparkvae.model.SettingException("arch", "arch cnn needs 28x28 images, got " + frameTrain.shape());
+                }
+            } catch (RuntimeException e) {
+                early.close();
+                throw e;
+            }
+        }
+        VaeConfig config = frameTrain == null ? s.config() : s.config().withInputSize(frameTrain.inputSize());
+        ImageShape shape = frameTrain == null ? ImageShape.MNIST : frameTrain.shape();
         MetricsFiles metricsFiles = new MetricsFiles(metricsCsv, metricsParquet, curvesPng, config.describe());
         Checkpoints checkpoints = new Checkpoints(checkpointDirFor(model));
+        try (SparkSession sourceSession = early) { // closed on every path out (null: nothing to close)
+            return train(s, config, shape, mode, model, outputs, metricsCsv, curvesPng, metricsFiles, checkpoints,
+                    sourceSession, frameTrain, frameTest);
+        }
+    }
 
+    private static Result train(Spec s, VaeConfig config, ImageShape shape, DataMode mode, String model, List<String> outputs,
+                                String metricsCsv, String curvesPng, MetricsFiles metricsFiles, Checkpoints checkpoints,
+                                SparkSession sourceSession, FrameData frameTrain, FrameData frameTest) throws Exception {
         Vae vae;
         int firstEpoch = 1;
         List<EpochRecord> history = new ArrayList<>();
@@ -114,19 +159,25 @@ public final class TrainingRun {
             vae = Vae.create(config, s.seed());
         }
 
-        MnistFiles files = s.data().locate();
-        SplitData data = SplitData.check(files, MnistFiles.Split.TRAIN, mode, s.spark());
+        MnistFiles files = frameTrain != null ? null : s.data().locate();
+        SplitData data = files == null ? null : SplitData.check(files, MnistFiles.Split.TRAIN, mode, s.spark());
         // The held-out split for the per-epoch test ELBO: on Spark evaluated by the executors like `evaluate`.
-        SplitData test = s.testEval() ? SplitData.check(files, MnistFiles.Split.TEST, mode, s.spark()) : null;
+        SplitData test = files != null && s.testEval() ? SplitData.check(files, MnistFiles.Split.TEST, mode, s.spark()) : null;
+        String dataDir = files != null ? files.dir() : frameTrain.path();
         Runnable announce = () -> System.err.printf("training on %d %s images from %s (%s), %s, %d epochs, batch %d%n",
-                data.count(), mode.cliName(), files.dir(), data.datasetName(), config.describe(), s.epochs(), s.batchSize());
-        if (data.md5() != null) {
+                data != null ? data.count() : frameTrain.count(), mode.cliName(), dataDir,
+                data != null ? data.datasetName() : s.frames().format() + ", " + frameTrain.inputSize() + " values per row"
+                        + (shape == null ? "" : " (" + shape + ")"), config.describe(), s.epochs(), s.batchSize());
+        if (data == null || data.md5() != null) {
             announce.run();
         }
+        if (frameTrain != null && frameTest == null && s.testEval()) {
+            System.err.println("no `testData`: no per-epoch test ELBO");
+        }
         Distribution[] distribution = {null}; // known once Spark is up; stays null in one JVM
-        java.util.function.IntFunction<ModelInfo> infoAfter = done -> new ModelInfo(config, mode.cliName(), data.datasetCliName(),
-                files.dir(), data.md5(), done, s.batchSize(), s.seed(), Provenance.versions(), Instant.now().toString(),
-                List.copyOf(history), distribution[0]);
+        java.util.function.IntFunction<ModelInfo> infoAfter = done -> new ModelInfo(config, mode.cliName(),
+                data == null ? null : data.datasetCliName(), dataDir, data == null ? null : data.md5(), done, s.batchSize(), s.seed(),
+                Provenance.versions(), Instant.now().toString(), List.copyOf(history), distribution[0], shape);
         // The inputs are good: create the model's directory and hold the run's lock (a second run on the same
         // --model is refused at once; the kernel drops the lock if this process dies, so --resume still works).
         HadoopFiles.mkdirs(HadoopFiles.parent(model));
@@ -162,17 +213,17 @@ public final class TrainingRun {
                 }
             };
             if (s.spark() != null) {
-                try (SparkSession session = s.spark().session("spark-vae train")) {
+                try (SparkSession session = sourceSession != null ? sourceSession : s.spark().session("spark-vae train")) {
                     JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
                     int w = s.workers() != null ? s.workers() : SparkTrainingOptions.defaultWorkers(sc);
                     // Executors read in the source's own ranges (the trainer repartitions by index for its workers);
                     // driver-read images are shipped in one chunk per worker.
-                    Dataset<Row> frame = data.frame(session, data.executorsRead() ? 0 : w);
-                    if (data.executorsRead()) {
+                    Dataset<Row> frame = data == null ? frameTrain.frame() : data.frame(session, data.executorsRead() ? 0 : w);
+                    if (data != null && data.executorsRead()) {
                         announce.run(); // the checksum, and so the dataset's name, is known now
                     }
-                    if (test != null) {
-                        Dataset<Row> testFrame = test.frame(session, sc.defaultParallelism());
+                    if (test != null || frameTest != null) {
+                        Dataset<Row> testFrame = frameTest != null ? frameTest.frame() : test.frame(session, sc.defaultParallelism());
                         SparkElboEvaluator evaluator = new SparkElboEvaluator(1000);
                         testElbo.set(v -> evaluator.evaluate(sc, v, testFrame, s.seed(), true));
                     }

@@ -332,4 +332,20 @@ class BadInputTest {
                 "results.csv.bak", "not part of a spark-vae sweep");
         assertEquals(List.of("results.csv.bak"), Files.list(mine).map(p -> p.getFileName().toString()).toList());
     }
+    /** Rows from a Spark data source: the CLI's wording of the refusals, before anything is written. */
+    @Test
+    void dataFormatMisuseIsOneLineInFlags() throws Exception {
+        Path model = dir.resolve("m.zip");
+        assertOneErrorLine(run("train", "--data-format", "parquet", "--model", model.toString()), 1,
+                "--data-format parquet needs --data PATH");
+        assertOneErrorLine(run("train", "--data-format", "parquet", "--data", dir.toString(), "--single-jvm", "--model",
+                model.toString()), 1, "--data-format parquet: rows from a Spark data source", "drop --single-jvm");
+        assertOneErrorLine(run("train", "--test-data", dir.toString(), "--data", validData().toString(), "--model",
+                model.toString()), 1, "--test-data applies to --data-format other than idx");
+        assertOneErrorLine(run("train", "--data-format", "parquet", "--data", dir.toString(), "--image-shape", "28by28",
+                "--model", model.toString()), 1, "image shape must be HxW (e.g. 28x28), got 28by28");
+        assertOneErrorLine(run("project", "--data-format", "parquet", "--data", dir.toString(), "--model", model.toString(),
+                "--out", dir.resolve("proj").toString()), 1, "apply to train and evaluate; this command reads an IDX directory");
+        assertFalse(Files.exists(model));
+    }
 }

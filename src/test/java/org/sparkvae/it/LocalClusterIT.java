@@ -83,6 +83,7 @@ class LocalClusterIT {
                 .redirectErrorStream(true).redirectOutput(trainLog.toFile());
         pb.environment().put("SPARK_VAE_NO_BUILD", "1");
         pb.environment().put("SPARK_VAE_CLUSTER_DIR", STATE.toString());
+        long started = System.currentTimeMillis() - 1000;
         Process submit = pb.start();
         // While it trains: every socket of the driver, the master, the workers and their executors is on loopback.
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
@@ -104,6 +105,19 @@ class LocalClusterIT {
                 "listening: " + listening);
         assertTrue(train.contains("Spark master " + masterUrl + ": 2 workers"), train);
         assertTrue(Files.exists(model) && Files.exists(dir.resolve("m.json")), train);
+        // Each executor chose its ND4J build for its own CPU before its first task (NativeBuild.Plugin, from the
+        // cluster jar, which holds the plain and one oneDNN build).
+        String expected = "spark-vae: ND4J build " + org.sparkvae.backend.NativeBuild.forThisMachine("auto").label() + " on executor";
+        List<Path> stderr;
+        try (var files = Files.walk(STATE)) {
+            // this run's executors only (a kept state directory holds earlier runs' logs)
+            stderr = files.filter(f -> f.getFileName().toString().equals("stderr") && f.toFile().lastModified() >= started).toList();
+        }
+        long chose = 0;
+        for (Path f : stderr) {
+            chose += Files.readAllLines(f).stream().filter(l -> l.contains(expected)).count();
+        }
+        assertTrue(chose >= 2, "executors logging '" + expected + "' in " + stderr);
 
         Path metrics = dir.resolve("metrics.json");
         run(dir.resolve("eval.log"), script("spark-submit.sh"), "--master", masterUrl, "evaluate",

@@ -1,4 +1,4 @@
-package org.sparkvae.ml;
+package org.sparkvae.data;
 
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
@@ -10,22 +10,21 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.sparkvae.data.DataMode;
 
 import java.util.List;
 
 import static org.apache.spark.sql.functions.col;
 
 /**
- * The stages' input column: an ML vector (what {@code spark.read.format("idx")} and MLlib give) or an
- * array of floats or doubles (what the CLI's DataFrames and Parquet files hold). Checked in
- * {@code transformSchema}, read row by row on the executors.
+ * A DataFrame's pixel column, for the Spark ML stages and for {@code train}/{@code evaluate} on any source: an ML
+ * vector (what {@code spark.read.format("idx")} and MLlib give) or an array of floats or doubles (what the CLI's
+ * DataFrames and Parquet files hold). Checked against the schema, read row by row on the executors.
  */
-final class FeatureColumn {
+public final class FeatureColumn {
     private FeatureColumn() { }
 
     /** Refuses a missing column or one of another type, in Spark's wording. */
-    static StructField require(StructType schema, String name) {
+    public static StructField require(StructType schema, String name) {
         if (!java.util.Arrays.asList(schema.fieldNames()).contains(name)) {
             throw new IllegalArgumentException("featuresCol: column " + name + " does not exist; the columns are "
                     + String.join(", ", schema.fieldNames()));
@@ -42,7 +41,7 @@ final class FeatureColumn {
     }
 
     /** The data mode in the column's metadata (written by the idx source and the CLI's loaders), if any. */
-    static DataMode modeOf(StructField f) {
+    public static DataMode modeOf(StructField f) {
         Metadata m = f.metadata();
         if (!m.contains("data_mode")) {
             return null;
@@ -51,7 +50,7 @@ final class FeatureColumn {
     }
 
     /** The column as {@code array<float>}: the trainer's input type. */
-    static Column asFloatArray(StructField f) {
+    public static Column asFloatArray(StructField f) {
         if (f.dataType() instanceof VectorUDT) {
             return org.apache.spark.ml.functions.vector_to_array(col(f.name()), "float32");
         }
@@ -59,7 +58,7 @@ final class FeatureColumn {
     }
 
     /** One row's values. */
-    static float[] values(Row row, int column) {
+    public static float[] values(Row row, int column) {
         Object v = row.get(column);
         if (v == null) {
             throw new IllegalArgumentException("featuresCol: a row has a null features value");

@@ -1,0 +1,45 @@
+package org.sparkvae.spark;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class SparkSessionsTest {
+    /** A user's own Spark plugin (does nothing). */
+    public static final class Mine implements org.apache.spark.api.plugin.SparkPlugin {
+        @Override
+        public org.apache.spark.api.plugin.DriverPlugin driverPlugin() {
+            return null;
+        }
+
+        @Override
+        public org.apache.spark.api.plugin.ExecutorPlugin executorPlugin() {
+            return null;
+        }
+    }
+
+    /** Executors get one OpenMP thread per CPU their task holds, unless the user set the count. */
+    @Test
+    void executorThreadsFollowTheTaskCpus() {
+        assertEquals("1", SparkSessions.ompThreads(new SparkConf(false)));
+        assertEquals("4", SparkSessions.ompThreads(new SparkConf(false).set("spark.task.cpus", "4")));
+        try (SparkSession s = SparkSessions.create("threads", "local[1]", Map.of("spark.task.cpus", "1"))) {
+            SparkConf c = s.sparkContext().getConf();
+            assertEquals("1", c.get("spark.executorEnv.OMP_NUM_THREADS"));
+            // Every session selects its executors' ND4J build, keeping a user's own plugins.
+            assertEquals(org.sparkvae.backend.NativeBuild.Plugin.class.getName(), c.get("spark.plugins"));
+        }
+        try (SparkSession s = SparkSessions.create("threads", "local[1]", Map.of("spark.executorEnv.OMP_NUM_THREADS", "3",
+                "spark.plugins", Mine.class.getName()))) {
+            SparkConf c = s.sparkContext().getConf();
+            assertEquals("3", c.get("spark.executorEnv.OMP_NUM_THREADS"));
+            assertEquals(java.util.List.of(Mine.class.getName(), org.sparkvae.backend.NativeBuild.Plugin.class.getName()),
+                    Arrays.asList(c.get("spark.plugins").split(",")));
+        }
+    }
+}
