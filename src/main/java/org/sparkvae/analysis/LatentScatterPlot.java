@@ -23,7 +23,7 @@ public final class LatentScatterPlot {
     /**
      * @param x first coordinate per image
      * @param y second coordinate per image
-     * @param labels class per image, 0 .. (number of classes - 1)
+     * @param labels class per image, 0 .. (number of classes - 1), or negative for an image without a label
      * @param explained explained-variance ratios of the two components, or null when M = 2 (no PCA)
      */
     public static XYChart chart(double[] x, double[] y, int[] labels, double[] explained, String model) {
@@ -40,6 +40,20 @@ public final class LatentScatterPlot {
         // The classes come from the data (largest label + 1): Fashion-MNIST, EMNIST (47, 62) or a user's own
         // labels all get a series each; a fixed 0..9 loop silently dropped every point labelled 10 or more.
         int classes = java.util.Arrays.stream(labels).max().orElse(-1) + 1;
+        if (java.util.Arrays.stream(labels).anyMatch(l -> l < 0)) {
+            // Rows without a label (a data source without a label column): one series, one colour.
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (int i = 0; i < x.length; i++) {
+                if (labels[i] < 0) {
+                    xs.add(x[i]);
+                    ys.add(y[i]);
+                }
+            }
+            XYSeries s = chart.addSeries("unlabelled", xs, ys);
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setMarkerColor(java.awt.Color.DARK_GRAY);
+        }
         for (int c = 0; c < classes; c++) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();

@@ -17,6 +17,9 @@ import java.util.Map;
  * and {@code out/projection.json} with the explained variance, timing and provenance.
  */
 public final class ProjectionJob {
+    /** The label of a row from a source without labels. */
+    public static final int UNLABELLED = -1;
+
     private ProjectionJob() { }
 
     /** What a projection produced. */
@@ -24,10 +27,18 @@ public final class ProjectionJob {
 
     /**
      * What {@code project} does: {@code model} encoded over the test split of {@code data} (read by the executors
-     * where they can), {@code out} refused when it holds a projection unless {@code overwrite}.
+     * where they can) — or, with {@code frames}, over rows from a Spark data source (its {@code test} rows, else its
+     * {@code train} rows; unlabelled rows are drawn in one colour) — {@code out} refused when it holds a projection
+     * unless {@code overwrite}.
      */
     public record Spec(String model, org.sparkvae.data.DataLocator data, long seed, String out, boolean overwrite,
-                       boolean progress, org.sparkvae.spark.SparkSetup spark) { }
+                       boolean progress, org.sparkvae.spark.SparkSetup spark, org.sparkvae.data.FrameSource frames) {
+        /** The IDX test split. */
+        public Spec(String model, org.sparkvae.data.DataLocator data, long seed, String out, boolean overwrite,
+                    boolean progress, org.sparkvae.spark.SparkSetup spark) {
+            this(model, data, seed, out, overwrite, progress, spark, null);
+        }
+    }
 
     /** The whole job: checks, loads the model, opens Spark, projects, writes. */
     public static Summary run(Spec s) throws Exception {
@@ -35,6 +46,23 @@ public final class ProjectionJob {
             HadoopFiles.refuseExisting(HadoopFiles.child(s.out(), "latents.parquet"), "pass `overwrite` or choose another `out`");
         }
         ModelStore.Loaded loaded = ModelStore.load(s.model());
+        if (s.frames() != null) {
+            org.sparkvae.data.FrameSource source = s.frames();
+            String path = source.test() != null ? source.test() : source.train();
+            try (SparkSession session = s.spark().session("spark-vae project")) {
+                org.sparkvae.spark.FrameData rows = org.sparkvae.spark.FrameData.load(session, path, source.format(),
+                        loaded.dataMode(), source.shape() != null ? source.shape() : loaded.info().imageShape(),
+                        loaded.info().config().inputSize());
+                // Rows without labels get label -1: one colour in the plot.
+                Dataset<Row> frame = rows.labelled() ? rows.frame()
+                        : rows.frame().withColumn(org.sparkvae.data.MnistDataFrames.LABEL, org.apache.spark.sql.functions.lit(UNLABELLED));
+                try (org.sparkvae.spark.SparkProgress bar = new org.sparkvae.spark.SparkProgress(session.sparkContext(), "encode + PCA",
+                        s.progress())) {
+                    return run(session, loaded, frame, s.seed(), s.out());
+                }
+            }
+        }
+        loaded.requireMnistImages(s.model(), "project it on rows of that size with `dataFormat`");
         org.sparkvae.spark.SplitData test = org.sparkvae.spark.SplitData.check(s.data().locate(),
                 org.sparkvae.data.MnistFiles.Split.TEST, loaded.dataMode(), s.spark());
         try (SparkSession session = s.spark().session("spark-vae project")) {

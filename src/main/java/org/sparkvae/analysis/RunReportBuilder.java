@@ -58,6 +58,7 @@ public final class RunReportBuilder {
             throw new IllegalArgumentException("`sweep` " + s.sweep() + ": no finished configurations there");
         }
         ModelStore.Loaded loaded = ModelStore.load(s.model());
+        loaded.requireMnistImages(s.model(), "report reads 28x28 IDX images and draws 28x28 figures only");
         // The executors read the test split where they can; the driver gets only the figures' first images.
         SplitData testSplit = SplitData.check(s.data().locate(), MnistFiles.Split.TEST, loaded.dataMode(), s.spark());
         try (SparkSession session = s.spark().session("spark-vae report")) {

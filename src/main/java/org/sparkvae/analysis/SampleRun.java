@@ -37,7 +37,9 @@ public final class SampleRun {
                 AtomicFiles.refuseExisting(p, "pass `overwrite` to replace it or choose another `samples`");
             }
         }
-        Vae vae = ModelStore.load(s.model()).vae();
+        ModelStore.Loaded loaded = ModelStore.load(s.model());
+        loaded.requireMnistImages(s.model(), "sample draws 28x28 images only");
+        Vae vae = loaded.vae();
         Nd4jSeeds.seed(s.seed());
         INDArray z = vae.samplePrior(s.count());
         INDArray samples = vae.sampleObservation(z);

@@ -19,9 +19,10 @@ import java.util.function.Predicate;
 /**
  * Chooses which of ND4J's CPU builds this JVM loads: the plain {@code linux-x86_64} build, or one of the
  * oneDNN builds ({@code -onednn-avx512}, {@code -onednn-avx2}, {@code -onednn}) when it is on the class path and
- * this CPU can run it. The oneDNN builds run convolutions and transposed convolutions through oneDNN instead
- * of libnd4j's im2col, which allocates and zeroes large column buffers per call: the CNN trains 2.7x faster per
- * core, the MLP about 1.1x (bench/README.md, "oneDNN").
+ * this CPU can run it. In the oneDNN builds libnd4j's own ops (the decoder's transposed convolutions, among others)
+ * run oneDNN's kernels instead of its im2col path, which allocates and zeroes large column buffers per call: the CNN
+ * trains 1.8-2.7x faster per core, the MLP about 1.1x (bench/README.md, "Now: ND4J's oneDNN build"). DL4J's own
+ * ConvolutionLayer keeps its im2col path (its oneDNN helper is off by default in 1.0.0-M2.1, and slower here on).
  *
  * <p>JavaCPP picks the build from the system property {@code org.bytedeco.javacpp.platform.extension}, read once,
  * when ND4J first loads its native library (falling back to the plain build when the named one is absent), so

@@ -24,14 +24,14 @@ final class DataOptions {
     String dir;
 
     @Option(names = "--data-format", paramLabel = "FORMAT", defaultValue = "idx",
-            description = "train, evaluate: a Spark data source (parquet, orc, json, ...) whose rows hold a `features` vector or "
+            description = "train, evaluate, project: a Spark data source (parquet, orc, json, ...) whose rows hold a `features` vector or "
                     + "array in [0, 1] and optionally an integer `label`; read by the executors (not with --single-jvm). "
                     + "Default: ${DEFAULT-VALUE} (an MNIST-style directory).")
     String format;
 
     @Option(names = "--test-data", paramLabel = "PATH",
             description = "With --data-format: the held-out rows (train: the per-epoch test ELBO, none without them; "
-                    + "evaluate: the rows to evaluate instead of --data).")
+                    + "evaluate, project: the rows to use instead of --data).")
     String testData;
 
     @Option(names = "--image-shape", paramLabel = "HxW",
@@ -59,10 +59,10 @@ final class DataOptions {
                     + "Default: from the data (largest label + 1).")
     int classes;
 
-    /** Refuses the data-source flags in a command that reads IDX directories only (project, report, ppca). */
+    /** Refuses the data-source flags in a command that reads IDX directories only (report, ppca). */
     void idxOnly() {
         if (!"idx".equals(format) || testData != null || imageShape != null) {
-            throw new IllegalArgumentException("--data-format, --test-data and --image-shape apply to train and evaluate; "
+            throw new IllegalArgumentException("--data-format, --test-data and --image-shape apply to train, evaluate and project; "
                     + "this command reads an IDX directory");
         }
     }

@@ -37,9 +37,8 @@ final class ProjectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        data.idxOnly();
         ProjectionJob.Summary s = ProjectionJob.run(new ProjectionJob.Spec(model, data::resolve, seed, out, overwrite, !noProgress,
-                spark.setup()));
+                spark.setup(), data.frames()));
         System.out.printf(Locale.ROOT, "projected %d test images (M=%d)%s in %.1f s: %s, %s%n", s.n(), s.latentDim(),
                 s.explained() == null ? "" : String.format(Locale.ROOT, ", PC1+PC2 explain %.1f%%", 100 * (s.explained()[0] + s.explained()[1])),
                 s.seconds(), HadoopFiles.child(out, "latents.parquet"), HadoopFiles.child(out, "latent-pca.png"));

@@ -128,7 +128,8 @@ public final class SparkVaeCli implements Runnable {
         while (t instanceof java.io.UncheckedIOException || (t.getMessage() == null && t.getCause() != null)) {
             t = t.getCause();
         }
-        String msg = t instanceof org.sparkvae.model.SettingException se ? se.messageIn(FLAGS) : t.getMessage();
+        String msg = t instanceof org.sparkvae.model.SettingException se ? se.messageIn(FLAGS)
+                : org.sparkvae.spark.FailFast.message(t.getMessage());
         if (t instanceof java.nio.file.NoSuchFileException && msg != null && !msg.contains(":")) {
             msg = msg + ": no such file or directory";
         }

@@ -98,6 +98,7 @@ public final class EvaluationRun {
         if (s.frames() != null) {
             return evaluateFrames(s, loaded, mode);
         }
+        loaded.requireMnistImages(s.model(), "evaluate it on rows of that size with `dataFormat`");
         MnistFiles files = s.data().locate();
         // On Spark the executors read the test split (the driver checks headers and lengths); in one JVM the driver.
         SplitData test = SplitData.check(files, MnistFiles.Split.TEST, mode, s.spark());

@@ -96,7 +96,9 @@ public final class SparkSessions {
                 throw new java.io.UncheckedIOException("`eventLog` " + dir + ": " + e.getMessage(), e);
             }
         }
-        return SparkSession.builder().config(conf).getOrCreate();
+        SparkSession session = SparkSession.builder().config(conf).getOrCreate();
+        FailFast.install(session.sparkContext()); // a data error ends the job at its first failure, without retries
+        return session;
     }
 
     /**

@@ -172,7 +172,7 @@ public final class TrainingRun {
             announce.run();
         }
         if (frameTrain != null && frameTest == null && s.testEval()) {
-            System.err.println("no `testData`: no per-epoch test ELBO");
+            System.err.println("no held-out rows given: no per-epoch test ELBO");
         }
         Distribution[] distribution = {null}; // known once Spark is up; stays null in one JVM
         java.util.function.IntFunction<ModelInfo> infoAfter = done -> new ModelInfo(config, mode.cliName(),

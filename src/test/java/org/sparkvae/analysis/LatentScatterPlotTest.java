@@ -22,4 +22,13 @@ class LatentScatterPlotTest {
         assertEquals(47, chart.getSeriesMap().size());
         assertEquals(n, chart.getSeriesMap().values().stream().mapToInt(s -> s.getXData().length).sum(), "every point plotted");
     }
+
+    @Test
+    void unlabelledRowsAreOneSeriesInOneColour() {
+        double[] x = {1, 2, 3};
+        double[] y = {3, 2, 1};
+        XYChart chart = LatentScatterPlot.chart(x, y, new int[] {-1, -1, -1}, null, "test");
+        assertEquals(java.util.Set.of("unlabelled"), chart.getSeriesMap().keySet());
+        assertEquals(3, chart.getSeriesMap().get("unlabelled").getXData().length);
+    }
 }

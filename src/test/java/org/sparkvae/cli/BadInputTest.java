@@ -344,8 +344,8 @@ class BadInputTest {
                 model.toString()), 1, "--test-data applies to --data-format other than idx");
         assertOneErrorLine(run("train", "--data-format", "parquet", "--data", dir.toString(), "--image-shape", "28by28",
                 "--model", model.toString()), 1, "image shape must be HxW (e.g. 28x28), got 28by28");
-        assertOneErrorLine(run("project", "--data-format", "parquet", "--data", dir.toString(), "--model", model.toString(),
-                "--out", dir.resolve("proj").toString()), 1, "apply to train and evaluate; this command reads an IDX directory");
+        assertOneErrorLine(run("ppca", "--data-format", "parquet", "--data", dir.toString()), 1,
+                "apply to train, evaluate and project; this command reads an IDX directory");
         assertFalse(Files.exists(model));
     }
 }

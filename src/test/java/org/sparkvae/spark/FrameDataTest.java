@@ -135,6 +135,26 @@ class FrameDataTest {
         assertEquals(100L, e.iwaeN());
         assertTrue(e.testNllIwae() <= e.testNegElbo() + 1, "IWAE bound " + e.testNllIwae());
         assertEquals(test.toString(), e.dataDir());
+
+        // A job that feeds it 28x28 IDX images refuses it in one sentence.
+        IllegalArgumentException idx = assertThrows(IllegalArgumentException.class, () -> EvaluationRun.run(new EvaluationRun.Spec(
+                model, () -> new MnistFiles(Path.of("src", "test", "resources", "mnist-slice").toString()), 1000, 7, true, null, null,
+                false, LOCAL2, null, false)));
+        assertEquals(model + ": the model takes 196 values per row (14x14 images); evaluate it on rows of that size with `dataFormat`",
+                idx.getMessage());
+
+        // project on the unlabelled rows: every row encoded and projected, drawn in one colour.
+        String out = dir.resolve("proj").toString();
+        org.sparkvae.analysis.ProjectionJob.Summary p = org.sparkvae.analysis.ProjectionJob.run(new org.sparkvae.analysis.ProjectionJob.Spec(
+                model, null, 3, out, false, false, LOCAL2, new FrameSource(train.toString(), test.toString(), "parquet", null)));
+        assertEquals(300, p.n());
+        assertTrue(Files.size(Path.of(out, "latent-pca.png")) > 1000);
+        try (SparkSession session = LOCAL2.session("check")) {
+            List<Row> labels = session.read().parquet(Path.of(out, "latents.parquet").toString()).groupBy("label").count().collectAsList();
+            assertEquals(1, labels.size());
+            assertEquals(org.sparkvae.analysis.ProjectionJob.UNLABELLED, labels.get(0).getInt(0));
+            assertEquals(300L, labels.get(0).getLong(1));
+        }
     }
 
     @Test

@@ -90,6 +90,19 @@ public final class ModelStore {
         public org.sparkvae.data.DataMode dataMode() {
             return org.sparkvae.data.DataMode.valueOf(info.dataMode().toUpperCase(java.util.Locale.ROOT));
         }
+
+        /**
+         * Refuses, with one sentence, a model of other than 28x28 inputs (trained on rows from a data source) in a job
+         * that feeds it 28x28 IDX images or draws them ({@code job}: what the job does).
+         */
+        public void requireMnistImages(String model, String job) {
+            int d = info.config().inputSize();
+            if (d != org.sparkvae.model.VaeConfig.MNIST_PIXELS) {
+                org.sparkvae.data.ImageShape shape = info.shape();
+                throw new IllegalArgumentException(model + ": the model takes " + d + " values per row"
+                        + (shape == null ? "" : " (" + shape + " images)") + "; " + job);
+            }
+        }
     }
 
     /** Loads a model through {@link ModelZipReader}: untrusted bytes are validated before DL4J sees them. */
