@@ -48,6 +48,7 @@ public final class ProjectionJob {
         ModelStore.Loaded loaded = ModelStore.load(s.model());
         if (s.frames() != null) {
             org.sparkvae.data.FrameSource source = s.frames();
+            source.requireSpark(s.spark() != null);
             String path = source.test() != null ? source.test() : source.train();
             try (SparkSession session = s.spark().session("spark-vae project")) {
                 org.sparkvae.spark.FrameData rows = org.sparkvae.spark.FrameData.load(session, path, source.format(),

@@ -207,9 +207,15 @@ public final class NativeBuild {
                         System.setProperty(PROPERTY, Build.PLAIN.extension());
                         b = Build.PLAIN;
                     }
-                    // (not ctx.hostname(): an executor's RpcEnv has no address, and Spark's getter throws there)
-                    org.slf4j.LoggerFactory.getLogger(NativeBuild.class).info("spark-vae: ND4J build {} on executor {}",
-                            b.label(), ctx.executorID());
+                    // (not ctx.hostname(): an executor's RpcEnv has no address, and Spark's getter throws there.) An
+                    // embedded master's "executor" is the CLI's own JVM, which chose already: no line on its console.
+                    org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NativeBuild.class);
+                    String line = "spark-vae: ND4J build {} on executor {}";
+                    if ("driver".equals(ctx.executorID())) {
+                        log.debug(line, b.label(), ctx.executorID());
+                    } else {
+                        log.info(line, b.label(), ctx.executorID());
+                    }
                 }
             };
         }

@@ -21,4 +21,12 @@ public record FrameSource(String train, String test, String format, ImageShape s
             throw new IllegalArgumentException("`data` must name the " + format + " rows to read");
         }
     }
+
+    /** Refuses a job without Spark ({@code spark} false): only executors read rows from a data source. */
+    public void requireSpark(boolean spark) {
+        if (!spark) {
+            throw new IllegalArgumentException("`dataFormat` " + format + ": rows from a Spark data source are read by "
+                    + "Spark's executors; drop `singleJvm` (one JVM reads IDX files only)");
+        }
+    }
 }

@@ -136,10 +136,7 @@ public final class EvaluationRun {
     /** The model on rows from a Spark data source (checked by the executors, D equal to the model's). */
     private static Result evaluateFrames(Spec s, ModelStore.Loaded loaded, DataMode mode) {
         FrameSource source = s.frames();
-        if (s.spark() == null) {
-            throw new IllegalArgumentException("`dataFormat` " + source.format() + ": rows from a Spark data source are read by "
-                    + "Spark's executors; drop `singleJvm` (one JVM reads IDX files only)");
-        }
+        source.requireSpark(s.spark() != null);
         String path = source.test() != null ? source.test() : source.train();
         try (SparkSession session = s.spark().session("spark-vae evaluate")) {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());

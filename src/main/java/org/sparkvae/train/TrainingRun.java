@@ -104,10 +104,7 @@ public final class TrainingRun {
         FrameData frameTrain = null;
         FrameData frameTest = null;
         if (source != null) {
-            if (s.spark() == null) {
-                throw new IllegalArgumentException("`dataFormat` " + source.format() + ": rows from a Spark data source are read by "
-                        + "Spark's executors; drop `singleJvm` (one JVM reads IDX files only)");
-            }
+            source.requireSpark(s.spark() != null);
             early = s.spark().session("spark-vae train");
             try {
                 frameTrain = FrameData.load(early, source.train(), source.format(), mode, source.shape(), null);
