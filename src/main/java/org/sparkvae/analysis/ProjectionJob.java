@@ -49,11 +49,9 @@ public final class ProjectionJob {
         if (s.frames() != null) {
             org.sparkvae.data.FrameSource source = s.frames();
             source.requireSpark(s.spark() != null);
-            String path = source.test() != null ? source.test() : source.train();
             try (SparkSession session = s.spark().session("spark-vae project")) {
-                org.sparkvae.spark.FrameData rows = org.sparkvae.spark.FrameData.load(session, path, source.format(),
-                        loaded.dataMode(), source.shape() != null ? source.shape() : loaded.info().imageShape(),
-                        loaded.info().config().inputSize());
+                org.sparkvae.spark.FrameData rows = org.sparkvae.spark.FrameData.forModel(session, source, loaded.dataMode(),
+                        loaded.info().imageShape(), loaded.info().config().inputSize());
                 // Rows without labels get label -1: one colour in the plot.
                 Dataset<Row> frame = rows.labelled() ? rows.frame()
                         : rows.frame().withColumn(org.sparkvae.data.MnistDataFrames.LABEL, org.apache.spark.sql.functions.lit(UNLABELLED));

@@ -137,11 +137,9 @@ public final class EvaluationRun {
     private static Result evaluateFrames(Spec s, ModelStore.Loaded loaded, DataMode mode) {
         FrameSource source = s.frames();
         source.requireSpark(s.spark() != null);
-        String path = source.test() != null ? source.test() : source.train();
         try (SparkSession session = s.spark().session("spark-vae evaluate")) {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
-            FrameData rows = FrameData.load(session, path, source.format(), mode,
-                    source.shape() != null ? source.shape() : loaded.info().imageShape(), loaded.info().config().inputSize());
+            FrameData rows = FrameData.forModel(session, source, mode, loaded.info().imageShape(), loaded.info().config().inputSize());
             SparkElboEvaluator distributed = new SparkElboEvaluator(s.batchSize());
             ElboReport r;
             IwaeEvaluator.Sums iw = null;
@@ -155,7 +153,7 @@ public final class EvaluationRun {
                 }
             }
             return new Result(r.negElbo(), r.recon(), r.kl(), r.n(), iw == null ? null : iw.meanNll(),
-                    iw == null ? null : s.iwaeK(), iw == null ? null : iw.n(), s.sampling(), s.seed(), s.model(), path,
+                    iw == null ? null : s.iwaeK(), iw == null ? null : iw.n(), s.sampling(), s.seed(), s.model(), rows.path(),
                     null, loaded.info().config(), Provenance.versions());
         }
     }

@@ -128,6 +128,16 @@ public final class FrameData {
         return new FrameData(path, raw.select(out), n, lo, s, labelled);
     }
 
+    /**
+     * The rows a saved model is evaluated or projected on: {@code source}'s test rows, else its train rows, read by
+     * the executors (Spark only) and checked against the model's D; the shape is the source's, else the model's.
+     */
+    public static FrameData forModel(SparkSession session, org.sparkvae.data.FrameSource source, DataMode mode,
+                                     ImageShape modelShape, int modelInputSize) {
+        String path = source.test() != null ? source.test() : source.train();
+        return load(session, path, source.format(), mode, source.shape() != null ? source.shape() : modelShape, modelInputSize);
+    }
+
     private static ImageShape shapeIn(Metadata m) {
         return m.contains("rows") && m.contains("cols") ? new ImageShape((int) m.getLong("rows"), (int) m.getLong("cols")) : null;
     }
