@@ -5,7 +5,8 @@
 #   submit/spark-submit.sh --master spark://127.0.0.1:7077 evaluate --model runs/m10.zip --out m.json
 # Options before the subcommand: --master URL (default local[*]), --properties-file FILE
 # (default conf/spark-defaults.conf), --conf k=v (repeatable), --threads-per-task N (executors of N cores
-# running one task of N OpenMP threads each; default 1). Driver heap: SPARK_VAE_JAVA_MEM (2g).
+# running one task of N OpenMP threads each; default 1). Driver heap: SPARK_VAE_JAVA_MEM (2g). Driver log
+# configuration: SPARK_VAE_LOG4J (a log4j2 file; default conf/log4j2.properties).
 set -euo pipefail
 # shellcheck source=env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -44,7 +45,7 @@ app_jar="$build_dir/spark-vae-cluster.jar"
 # Client mode: this JVM is the driver, so it gets the module flags and heap directly.
 # shellcheck disable=SC2086
 exec java -Xmx"${SPARK_VAE_JAVA_MEM:-2g}" $module_flags \
-  -Dlog4j2.configurationFile="$here/conf/log4j2.properties" \
+  -Dlog4j2.configurationFile="${SPARK_VAE_LOG4J:-$here/conf/log4j2.properties}" \
   -cp "$(cat "$build_dir/classpath.txt")" org.apache.spark.deploy.SparkSubmit \
   --master "$master" --deploy-mode client --properties-file "$props" ${extra[@]+"${extra[@]}"} \
   --class org.sparkvae.cli.SparkVaeCli "$app_jar" "$@"

@@ -1,10 +1,5 @@
 package org.sparkvae.it;
 
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.Logger;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Every Spark job reads real MNIST through the executors (the idx data source), not through the driver: train
  * on all 60,000 images with its per-epoch test ELBO, evaluate (with IWAE on a head of the test set), project,
- * ppca and report run on {@code local[2]} without one "task of very large size" warning from Spark's scheduler
- * (a task that carries the pixels is 3.9 MB and more), record the files' checksums an executor computed, and
+ * ppca and report run on {@code local[2]} with every task under 1 MB as Spark's scheduler sized it (a task that
+ * carries the pixels is 3.9 MB and more; {@link TaskSizes}), record the files' checksums an executor computed, and
  * give the same numbers as the driver's reader where the numbers do not depend on the partitioning.
  */
 class ExecutorReadsIT {
@@ -46,29 +41,18 @@ class ExecutorReadsIT {
     @TempDir
     Path dir;
 
-    private final List<String> largeTasks = Collections.synchronizedList(new ArrayList<>());
-    private AbstractAppender capture;
+    private final List<String> scheduler = Collections.synchronizedList(new ArrayList<>());
+    private AutoCloseable capture;
 
-    /** Records Spark's TaskSetManager warning about tasks over its recommended 1,000 KiB. */
+    /** Records Spark's TaskSetManager lines: every task's serialized size and its "very large size" warning. */
     @BeforeEach
     void listen() {
-        capture = new AbstractAppender("large-task-capture", null, null, true, Property.EMPTY_ARRAY) {
-            @Override
-            public void append(LogEvent event) {
-                String m = event.getMessage().getFormattedMessage();
-                if (m.contains("very large size")) {
-                    largeTasks.add(m);
-                }
-            }
-        };
-        capture.start();
-        ((Logger) LogManager.getLogger("org.apache.spark.scheduler.TaskSetManager")).addAppender(capture);
+        capture = TaskSizes.capture(scheduler);
     }
 
     @AfterEach
-    void stopListening() {
-        ((Logger) LogManager.getLogger("org.apache.spark.scheduler.TaskSetManager")).removeAppender(capture);
-        capture.stop();
+    void stopListening() throws Exception {
+        capture.close();
     }
 
     @Test
@@ -108,6 +92,10 @@ class ExecutorReadsIT {
                 false, LOCAL2, null));
         assertTrue(Files.size(Path.of(html)) > 10_000, html);
 
-        assertEquals(List.of(), largeTasks, "tasks that carried data");
+        List<TaskSizes.Task> tasks = TaskSizes.parse(scheduler.stream());
+        assertTrue(tasks.size() > 20, "tasks seen: " + tasks.size());
+        TaskSizes.Task largest = tasks.stream().max(java.util.Comparator.comparingLong(TaskSizes.Task::bytes)).orElseThrow();
+        assertTrue(largest.bytes() < 1_000_000, "a task that carried data: " + largest);
+        assertTrue(scheduler.stream().noneMatch(l -> l.contains("very large size")), "tasks that carried data");
     }
 }
