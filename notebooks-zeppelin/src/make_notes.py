@@ -80,8 +80,39 @@ def paragraph(note_key, n, key, title, text, result=None):
             "jobName": pid, "id": pid, "dateCreated": DATE, "status": "READY"}
 
 
+SETUP_COMMENT = ("// The note's setup (forms, path checks, views), repeated in each paragraph so that it runs on its own (after\n"
+                 "// an interpreter restart too) and defines nothing outside it in the shared interpreter; the block prints\n"
+                 "// no REPL echo. Generated: edit notebooks-zeppelin/src/make_notes.py.\n")
+
+
+def indent(text, by):
+    return "".join((" " * by + line if line.strip() else line) for line in text.splitlines(True))
+
+
+def standalone(paragraphs):
+    """Every %spark paragraph from the "settings" one on runs alone: its body first (in an inner block, so it may
+    refer to the setup's defs below it), then the setup the "settings" paragraph ends with its println after.
+    Found in a real Zeppelin 0.12 server: definitions made by a note's first paragraph are gone after an
+    interpreter restart, so a chart paragraph run on its own failed to compile."""
+    keys = [p[0] for p in paragraphs]
+    if "settings" not in keys:
+        return paragraphs
+    text = paragraphs[keys.index("settings")][2]
+    assert text.startswith("%spark\n")
+    setup, last = text[len("%spark\n"):].rsplit("\nprintln(", 1)
+    setup = "\n".join(line for line in setup.splitlines() if line.strip())
+    out = []
+    for i, p in enumerate(paragraphs):
+        key, title, text = p[0], p[1], p[2]
+        if i >= keys.index("settings") and text.startswith("%spark\n"):
+            body = "println(" + last if key == "settings" else text[len("%spark\n"):]
+            text = "%spark\n{\n  {\n" + indent(body, 4) + "  }\n" + indent(SETUP_COMMENT + setup + "\n", 2) + "}\n"
+        out.append((key, title, text) + tuple(p[3:]))
+    return out
+
+
 def note(file, name, note_id, key, paragraphs):
-    ps = [paragraph(key, i + 1, *p) for i, p in enumerate(paragraphs)]
+    ps = [paragraph(key, i + 1, *p) for i, p in enumerate(standalone(paragraphs))]
     doc = {"paragraphs": ps, "name": name, "id": note_id, "defaultInterpreterGroup": "spark", "version": "0.10.1",
            "noteParams": {}, "noteForms": {}, "angularObjects": {}, "config": {"isZeppelinNotebookCronEnable": False}, "info": {}}
     with open(os.path.join(OUT, file), "w") as f:
@@ -321,10 +352,13 @@ note("train-and-explore.zpln", "spark-vae/Train and explore", "2SPARKVAETRAIN", 
      "path or Hadoop URI), **prior**, **latentDim**, **epochs**, **trainImages** (the first N training images). "
      "Then *Run all*: one epoch on 10,000 images takes about a minute on one core.\n\n" + LIMIT_MD + " " + ISOLATION_MD),
     ("check", "Is spark-vae on the interpreter's class path?", "%spark\n"
+     "// Reflection only: a paragraph naming a missing class would not compile, and the user would get a compiler error\n"
+     "// instead of this sentence (seen in a real Zeppelin 0.12 server).\n"
      "if (scala.util.Try(Class.forName(\"org.sparkvae.ml.VaeEstimator\")).isFailure) throw new IllegalStateException(\n"
      "  \"spark-vae's classes are not on the Spark interpreter's class path: add target/spark-vae-cluster.jar to its spark.jars \"\n"
      "  + \"setting (Interpreter > spark > edit), save, restart the interpreter and run the note again.\")\n"
-     "println(\"spark-vae \" + org.sparkvae.io.Provenance.versions().get(\"spark-vae\") + \" is on the class path\")\n"),
+     "println(\"spark-vae \" + Class.forName(\"org.sparkvae.io.Provenance\").getMethod(\"versions\").invoke(null)\n"
+     "  .asInstanceOf[java.util.Map[String, String]].get(\"spark-vae\") + \" is on the class path\")\n"),
     ("settings", "What to train (forms)", "%spark\n"
      "// The note's forms. " + p + "Settings() re-reads them in every paragraph; the view of the scored test set\n"
      "// is named after them and the note id.\n" + HELPERS.format(p=p) +

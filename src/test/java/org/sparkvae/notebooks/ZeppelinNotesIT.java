@@ -60,6 +60,12 @@ class ZeppelinNotesIT {
         Files.copy(runs.resolve("gaussian.curves.png"), report.resolve("samples.png"));
 
         String dir = runs.toString();
+        // First, before any note has run its first paragraph in the shared interpreter (as after an interpreter
+        // restart, found in a real Zeppelin 0.12 server): a chart paragraph run on its own.
+        plan("sweep chart alone, fresh interpreter", "sweep-results.zpln", "S", Map.of("sweepDir", runs.resolve("sweep").toString()),
+                Map.of(), List.of(3));
+        plan("latent scatter alone, fresh interpreter", "latent-pca.zpln", "T",
+                Map.of("projectionDir", runs.resolve("projection").toString()), Map.of(), List.of(3));
         plan("curves A", "training-curves.zpln", "A", Map.of("runDir", dir, "model", "gaussian", "reportDir", report.toString()), Map.of(), null);
         plan("curves B (a copy)", "training-curves.zpln", "B", Map.of("runDir", dir, "model", "mog"), Map.of(), null);
         plan("curves A again", "training-curves.zpln", "A", Map.of("runDir", dir, "model", "gaussian"), Map.of(), List.of(3));
@@ -197,6 +203,15 @@ class ZeppelinNotesIT {
         int cells = Integer.parseInt(density.replaceAll(".*table (\\d+) rows.*", "$1"));
         assertTrue(cells > 50 && cells <= 900, density);
         assertTrue(paragraph("latent", "latent-pca.zpln", 6).contains("table 10 rows"), "ten class centres");
+    }
+
+    /** Each paragraph carries its note's setup: run alone in a fresh interpreter, a chart still reads its forms and data. */
+    @Test
+    void aChartParagraphRunsOnItsOwn() throws Exception {
+        String board = paragraph("sweep chart alone, fresh interpreter", "sweep-results.zpln", 3);
+        assertTrue(board.startsWith("OK ") && board.contains("table 4 rows [latentDim,prior,test_neg_elbo]"), board);
+        String scatter = paragraph("latent scatter alone, fresh interpreter", "latent-pca.zpln", 3);
+        assertTrue(scatter.startsWith("OK ") && scatter.contains("table 1000 rows [pc1,pc2,digit]"), scatter);
     }
 
     @Test
