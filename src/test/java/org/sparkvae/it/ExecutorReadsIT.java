@@ -95,6 +95,7 @@ class ExecutorReadsIT {
         List<TaskSizes.Task> tasks = TaskSizes.parse(scheduler.stream());
         assertTrue(tasks.size() > 20, "tasks seen: " + tasks.size());
         TaskSizes.Task largest = tasks.stream().max(java.util.Comparator.comparingLong(TaskSizes.Task::bytes)).orElseThrow();
+        System.out.println(getClass().getSimpleName() + ": " + tasks.size() + " tasks, the largest " + largest.bytes() + " bytes");
         assertTrue(largest.bytes() < 1_000_000, "a task that carried data: " + largest);
         assertTrue(scheduler.stream().noneMatch(l -> l.contains("very large size")), "tasks that carried data");
     }

@@ -144,6 +144,7 @@ class LocalClusterIT {
         List<TaskSizes.Task> tasks = TaskSizes.parse(Files.readAllLines(taskLog).stream());
         assertTrue(tasks.size() >= 10, "tasks seen: " + tasks.size() + " in " + taskLog);
         TaskSizes.Task largest = tasks.stream().max(java.util.Comparator.comparingLong(TaskSizes.Task::bytes)).orElseThrow();
+        System.out.println(getClass().getSimpleName() + ": " + tasks.size() + " tasks, the largest " + largest.bytes() + " bytes");
         assertTrue(largest.bytes() < 1_000_000, "a task of " + largest.bytes() + " bytes: " + largest);
         assertFalse(train.contains("very large size"), train);
         assertFalse(evaluate.contains("very large size"), evaluate);
