@@ -83,6 +83,55 @@ class ZeppelinNotesIT {
 
     private static final ArrayNode RUNS = new ObjectMapper().createArrayNode();
 
+    /**
+     * Runs {@code planRuns} in the note harness's own JVM and returns its output; {@code withSparkVae} false leaves
+     * spark-vae's classes off the class path, as a Spark interpreter without the cluster jar in spark.jars.
+     */
+    private static String harness(ArrayNode planRuns, String name, boolean withSparkVae) throws Exception {
+        ObjectNode plan = new ObjectMapper().createObjectNode();
+        plan.put("maxResult", 1000);
+        plan.set("runs", planRuns);
+        Path planFile = runs.resolve(name + ".json");
+        new ObjectMapper().writeValue(planFile.toFile(), plan);
+        Properties build = new Properties();
+        try (InputStream in = ZeppelinNotesIT.class.getResourceAsStream("/spark-vae-build.properties")) {
+            build.load(in);
+        }
+        String cp = Path.of("target", "test-classes").toAbsolutePath()
+                + (withSparkVae ? ":" + Path.of("target", "classes").toAbsolutePath() : "")
+                + ":" + Files.readString(Path.of("target", "test-classpath.txt")).trim();
+        List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
+        c.addAll(List.of(build.getProperty("jvm.module.flags").trim().split("\\s+")));
+        c.add("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
+        c.addAll(List.of("-cp", cp, NoteRunner.class.getName(), planFile.toString()));
+        Path log = runs.resolve(name + ".out");
+        Process p = new ProcessBuilder(c).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(15, TimeUnit.MINUTES), "the notes timed out");
+        String out = Files.readString(log);
+        assertEquals(0, p.exitValue(), "the harness failed:\n" + out);
+        return out;
+    }
+
+    /**
+     * Without the cluster jar in the interpreter (spark-vae's classes off the class path), the training note stops at
+     * its check paragraph with the sentence that says how to add it — found in a real Zeppelin 0.12 server, where the
+     * check first failed to compile instead.
+     */
+    @Test
+    void theTrainingNoteSaysHowToAddTheJarWhenItIsMissing() throws Exception {
+        ArrayNode plan = new ObjectMapper().createArrayNode();
+        ObjectNode r = plan.addObject();
+        r.put("note", Path.of("notebooks-zeppelin", "train-and-explore.zpln").toString());
+        r.put("noteId", "J");
+        r.set("noteParams", new ObjectMapper().valueToTree(Map.of("dataDir", RealData.mnist().toString())));
+        r.set("params", new ObjectMapper().createObjectNode());
+        List<String> lines = harness(plan, "no-jar", false).lines()
+                .filter(l -> l.startsWith("OK ") || l.startsWith("FAIL ")).toList();
+        assertEquals(2, lines.size(), "the %md paragraph, then the check stops Run all: " + lines);
+        assertTrue(lines.get(1).startsWith("FAIL paragraph_1700000005002_note_check: java.lang.IllegalStateException: "
+                + "spark-vae's classes are not on the Spark interpreter's class path: add target/spark-vae-cluster.jar"), lines.get(1));
+    }
+
     private static void plan(String name, String note, String noteId, Map<String, String> noteParams, Map<String, String> params,
                              List<Integer> only) {
         ObjectNode r = RUNS.addObject();
@@ -108,25 +157,7 @@ class ZeppelinNotesIT {
 
     /** Runs the whole plan in one JVM (plain classpath: the Scala interpreter needs to see every class). */
     private static void runPlan() throws Exception {
-        ObjectNode plan = new ObjectMapper().createObjectNode();
-        plan.put("maxResult", 1000);
-        plan.set("runs", RUNS);
-        Path planFile = runs.resolve("plan.json");
-        new ObjectMapper().writeValue(planFile.toFile(), plan);
-        Properties build = new Properties();
-        try (InputStream in = ZeppelinNotesIT.class.getResourceAsStream("/spark-vae-build.properties")) {
-            build.load(in);
-        }
-        String cp = Path.of("target", "test-classes").toAbsolutePath() + ":" + Path.of("target", "classes").toAbsolutePath()
-                + ":" + Files.readString(Path.of("target", "test-classpath.txt")).trim();
-        List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
-        c.addAll(List.of(build.getProperty("jvm.module.flags").trim().split("\\s+")));
-        c.add("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
-        c.addAll(List.of("-cp", cp, NoteRunner.class.getName(), planFile.toString()));
-        Path log = runs.resolve("notes.out");
-        Process p = new ProcessBuilder(c).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(15, TimeUnit.MINUTES), "the notes timed out");
-        String out = Files.readString(log);
+        String out = harness(RUNS, "notes", true);
         for (String line : out.lines().toList()) {
             if (line.startsWith("RUN ")) {
                 RESULTS.add(new ArrayList<>());
@@ -137,7 +168,6 @@ class ZeppelinNotesIT {
         }
         System.out.println(String.join("\n", out.lines().filter(l -> l.startsWith("RUN ") || l.startsWith("OK ")
                 || l.startsWith("FAIL ")).toList()));
-        assertEquals(0, p.exitValue(), "the harness failed:\n" + out);
         assertEquals(RUNS.size(), RESULTS.size(), "every planned run reported:\n" + out);
     }
 
