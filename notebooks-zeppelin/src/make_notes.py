@@ -14,8 +14,8 @@ OUT = os.path.dirname(HERE)
 DATE = "2026-11-30 10:00:00.000"
 
 # Shared Scala: a view name from the note id and form values, backtick-quoted (odd characters allowed),
-# a path check that names the CLI command, and a PNG shown inline. Each note defines its own copies under
-# its own prefix: definitions in the shared interpreter are global, identical copies are harmless.
+# a path check that names the CLI command, and a PNG shown inline. standalone() puts a copy, under the note's
+# prefix, into each of the note's %spark paragraphs, inside the paragraph's block (nothing global).
 HELPERS = r'''
 def {p}Path(dir: String, name: String): org.apache.hadoop.fs.Path = new org.apache.hadoop.fs.Path(dir.stripSuffix("/") + "/" + name)
 def {p}Exists(path: org.apache.hadoop.fs.Path): Boolean = path.getFileSystem(spark.sparkContext.hadoopConfiguration).exists(path)
@@ -90,10 +90,10 @@ def indent(text, by):
 
 
 def standalone(paragraphs):
-    """Every %spark paragraph from the "settings" one on runs alone: its body first (in an inner block, so it may
-    refer to the setup's defs below it), then the setup the "settings" paragraph ends with its println after.
-    Found in a real Zeppelin 0.12 server: definitions made by a note's first paragraph are gone after an
-    interpreter restart, so a chart paragraph run on its own failed to compile."""
+    """Makes every %spark paragraph from the "settings" one on run alone: one block holding the paragraph's body
+    (an inner block, so it may call the defs below it) and then the note's setup (the "settings" paragraph's
+    text up to its closing println). Found in a real Zeppelin 0.12 server: definitions made by a note's first
+    paragraph are gone after an interpreter restart, so a chart paragraph run on its own failed to compile."""
     keys = [p[0] for p in paragraphs]
     if "settings" not in keys:
         return paragraphs
