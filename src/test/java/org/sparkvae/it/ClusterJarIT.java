@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -78,12 +77,7 @@ class ClusterJarIT {
 
     /** SparkSubmit in its own JVM: Spark's class path only, the cluster jar through --jars. */
     private String submit(List<String> appArgs, Path log) throws Exception {
-        Properties build = new Properties();
-        try (InputStream in = Files.newInputStream(Path.of("target", "classes", "spark-vae-build.properties"))) {
-            build.load(in);
-        }
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(List.of(build.getProperty("jvm.module.flags").trim().split("\\s+")));
+        List<String> cmd = TestJvm.java();
         cmd.addAll(List.of("-Dscala.usejavacp=true", // what bin/spark-shell sets for its REPL
                 "-Dlog4j2.configurationFile=" + Path.of("conf", "log4j2.properties").toAbsolutePath(),
                 "-cp", sparkClassPath, "org.apache.spark.deploy.SparkSubmit", "--master", "local[2]",

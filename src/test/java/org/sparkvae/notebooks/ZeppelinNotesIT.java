@@ -10,14 +10,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkvae.data.RealData;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -93,15 +91,11 @@ class ZeppelinNotesIT {
         plan.set("runs", planRuns);
         Path planFile = runs.resolve(name + ".json");
         new ObjectMapper().writeValue(planFile.toFile(), plan);
-        Properties build = new Properties();
-        try (InputStream in = ZeppelinNotesIT.class.getResourceAsStream("/spark-vae-build.properties")) {
-            build.load(in);
-        }
         String cp = Path.of("target", "test-classes").toAbsolutePath()
                 + (withSparkVae ? ":" + Path.of("target", "classes").toAbsolutePath() : "")
                 + ":" + Files.readString(Path.of("target", "test-classpath.txt")).trim();
-        List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
-        c.addAll(List.of(build.getProperty("jvm.module.flags").trim().split("\\s+")));
+        List<String> c = org.sparkvae.it.TestJvm.java();
+        c.add("-Xmx2g");
         c.add("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
         c.addAll(List.of("-cp", cp, NoteRunner.class.getName(), planFile.toString()));
         Path log = runs.resolve(name + ".out");
