@@ -185,6 +185,7 @@ public final class NativeBuild {
             return new DriverPlugin() {
                 @Override
                 public Map<String, String> init(org.apache.spark.SparkContext sc, PluginContext ctx) {
+                    Denormals.applyHere();
                     select();
                     return Map.of();
                 }
@@ -196,6 +197,9 @@ public final class NativeBuild {
             return new ExecutorPlugin() {
                 @Override
                 public void init(PluginContext ctx, Map<String, String> extraConf) {
+                    // Here too, though init runs on another thread than the tasks: threads that a library starts
+                    // while this thread loads it (OpenBLAS's pool) inherit its MXCSR.
+                    Denormals.applyHere();
                     Build b;
                     try {
                         b = select();
@@ -216,6 +220,16 @@ public final class NativeBuild {
                     } else {
                         log.info(line, b.label(), ctx.executorID());
                     }
+                }
+
+                /**
+                 * Spark calls this on the task's own thread just before the task runs (Executor.TaskRunner), with
+                 * no native frame in between: the one place a task thread of any Spark program with this plugin
+                 * can be given FTZ/DAZ (Denormals).
+                 */
+                @Override
+                public void onTaskStart() {
+                    Denormals.applyHere();
                 }
             };
         }

@@ -29,12 +29,45 @@ public final class SparkVaeCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        int status = run(args);
+        if (System.getenv(PEAK_RSS_ENV) != null) {
+            // For the memory budgets (bench/README.md, MemoryBudgetIT): the kernel's own peak, read by this process.
+            System.err.println("spark-vae: peak resident memory " + peakResidentMegabytes() + " MB (VmHWM)");
+        }
+        System.exit(status);
+    }
+
+    /** Set: the CLI prints its process's peak resident memory (VmHWM) as it exits. */
+    public static final String PEAK_RSS_ENV = "SPARK_VAE_PEAK_RSS";
+
+    /** This process's peak resident set (VmHWM of /proc/self/status) in MB, or -1 where there is none. */
+    public static long peakResidentMegabytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
+    }
+
+    /**
+     * What {@code main} does before its exit: the JVM-wide set-up every command needs (subnormals, ND4J build, GPU
+     * preflight), then the command. Returns the exit status (tests call it on their own thread).
+     */
+    public static int run(String... args) {
+        // First, on the thread that will compute and before ND4J loads (so BLAS/OpenMP threads inherit it): flush
+        // subnormal floats (Denormals; SPARK_VAE_DENORMALS=keep keeps them).
+        org.sparkvae.backend.Denormals.applyHere();
         // Before anything loads ND4J: which native build (oneDNN or plain) this CPU gets (NativeBuild).
         try {
             org.sparkvae.backend.NativeBuild.select();
         } catch (IllegalArgumentException e) {
             System.err.println("spark-vae: error: " + e.getMessage());
-            System.exit(EXIT_FAILURE);
+            return EXIT_FAILURE;
         }
         // With the CUDA build, refuse unsupported GPUs before anything loads ND4J's native backend,
         // which would otherwise die deep inside ("no kernel image is available for execution").
@@ -44,14 +77,14 @@ public final class SparkVaeCli implements Runnable {
                 CudaPreflight.Verdict v = CudaPreflight.check(NvidiaSmi.query());
                 if (!v.ok()) {
                     System.err.println("spark-vae: error: " + v.message());
-                    System.exit(EXIT_FAILURE);
+                    return EXIT_FAILURE;
                 }
             } catch (java.io.IOException | IllegalArgumentException e) {
                 System.err.println("spark-vae: error: GPU preflight failed: " + e.getMessage());
-                System.exit(EXIT_FAILURE);
+                return EXIT_FAILURE;
             }
         }
-        System.exit(execute(args));
+        return execute(args);
     }
 
     /** Runs the command line and returns its exit status (for tests). */

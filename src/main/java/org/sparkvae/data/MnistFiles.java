@@ -119,8 +119,23 @@ public final class MnistFiles {
         return data;
     }
 
+    /**
+     * {@code p} made absolute against this JVM's working directory, as Spark's own file sources qualify a path on the
+     * driver before any task sees it: the executors read the files themselves, and a relative path would resolve
+     * against each executor's own directory (a standalone worker's {@code app-…/0/}). A local path given without a
+     * scheme stays without one ({@code /home/u/data/mnist}: the name the user knows, in every message); other file
+     * systems get their scheme and authority.
+     */
+    public static Path qualify(Path p, Configuration conf) throws IOException {
+        Path q = p.getFileSystem(conf).makeQualified(p);
+        if (p.toUri().getScheme() == null && "file".equals(q.toUri().getScheme())) {
+            return Path.getPathWithoutSchemeAndAuthority(q);
+        }
+        return q;
+    }
+
     private String find(String baseName) throws IOException {
-        Path d = new Path(dir);
+        Path d = qualify(new Path(dir), hadoopConf);
         FileSystem fs = d.getFileSystem(hadoopConf);
         for (String candidate : new String[] {baseName, baseName + ".gz"}) {
             Path p = new Path(d, candidate);

@@ -58,6 +58,7 @@ public final class IwaeEvaluator {
 
     /** Per-image -log p(x) estimates for x [n, D], seeded. */
     public double[] perImage(Vae vae, INDArray x, long seed) {
+        org.sparkvae.backend.Denormals.applyHere(); // this thread computes (Denormals)
         boolean previous = vae.setSampling(true);
         try {
             org.sparkvae.model.workarounds.Nd4jSeeds.seed(seed);

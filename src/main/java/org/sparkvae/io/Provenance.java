@@ -27,6 +27,8 @@ public final class Provenance {
         v.put("nd4j_backend", org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName());
         // Which native build did the arithmetic (oneDNN or plain): results differ between builds in the last bits.
         v.put("nd4j_build", org.sparkvae.backend.NativeBuild.loaded().map(org.sparkvae.backend.NativeBuild.Build::label).orElse("n/a"));
+        // Whether the thread recording this computed with subnormals flushed (flush, keep or unsupported).
+        v.put("denormals", org.sparkvae.backend.Denormals.current().label());
         return v;
     }
 }

@@ -39,6 +39,8 @@ public final class Trainer {
      * (seed, epoch) alone, so a run resumed from a checkpoint continues as the uninterrupted one would.
      */
     public List<EpochMetrics> train(Vae vae, INDArray features, int firstEpoch, Consumer<EpochMetrics> afterEpoch) {
+        // This thread does the arithmetic (net.fit): subnormals flushed on it, whichever front end called.
+        org.sparkvae.backend.Denormals.applyHere();
         MultiLayerNetwork net = vae.network();
         int n = (int) features.size(0);
         int steps = (n + options.batchSize() - 1) / options.batchSize();

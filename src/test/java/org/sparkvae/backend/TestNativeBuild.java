@@ -11,6 +11,9 @@ import org.junit.platform.launcher.LauncherSessionListener;
 public final class TestNativeBuild implements LauncherSessionListener {
     @Override
     public void launcherSessionOpened(LauncherSession session) {
+        // The tests run on this thread, invoked through generated accessors (-Dsun.reflect.noInflation=true in
+        // the pom: no native frame, which would reload the standard MXCSR): they compute with FTZ/DAZ as the CLI.
+        Denormals.applyHere();
         NativeBuild.select();
     }
 }

@@ -39,12 +39,21 @@ final class ListeningSockets {
         }
         List<String> out = new ArrayList<>();
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            for (String line : Files.readAllLines(Path.of(table)).subList(1, Files.readAllLines(Path.of(table)).size())) {
-                String[] f = line.trim().split("\\s+");
-                // f[1] local address:port (hex), f[3] state (0A = LISTEN), f[9] inode
-                if (f[3].equals("0A") && inodes.contains(f[9])) {
-                    out.add(address(f[1]));
-                }
+            // One read per table: the table is live, and any socket on the machine that opens or closes
+            // between two reads changes its length (reading it twice once threw IndexOutOfBounds).
+            out.addAll(listening(Files.readAllLines(Path.of(table)), inodes));
+        }
+        return out;
+    }
+
+    /** The LISTEN rows among {@code rows} (one snapshot of a /proc/net/tcp table, header first) whose inode is given. */
+    static List<String> listening(List<String> rows, Set<String> inodes) {
+        List<String> out = new ArrayList<>();
+        for (int i = 1; i < rows.size(); i++) {
+            String[] f = rows.get(i).trim().split("\\s+");
+            // f[1] local address:port (hex), f[3] state (0A = LISTEN), f[9] inode
+            if (f.length > 9 && f[3].equals("0A") && inodes.contains(f[9])) {
+                out.add(address(f[1]));
             }
         }
         return out;

@@ -49,21 +49,26 @@ record IdxOptions(String imagesPath, String labelsPath, DataMode mode, double th
         if (!split.equals("train") && !split.equals("test")) {
             throw new IllegalArgumentException("idx data source: option split must be train or test, got '" + split + "'");
         }
-        Path p = new Path(path);
-        org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(conf);
+        // Qualified here, on the driver, as Spark's own file sources do (FileSystem.makeQualified against the
+        // driver's working directory): the executors read these files themselves, and a relative path would
+        // resolve against each executor's directory (a standalone worker's app-…/0/), not the user's.
+        org.apache.hadoop.fs.FileSystem fs = new Path(path).getFileSystem(conf);
+        Path p = new Path(qualify(path, conf));
         if (!fs.exists(p)) {
             throw new java.io.FileNotFoundException(path + ": no such file");
         }
         String images;
         if (fs.getFileStatus(p).isDirectory()) {
             // The directory's layout and its gz fallback are MnistFiles' (one place for the MNIST file names).
-            images = new org.sparkvae.data.MnistFiles(path, conf)
+            images = new org.sparkvae.data.MnistFiles(p.toString(), conf)
                     .resolve(split.equals("train") ? org.sparkvae.data.MnistFiles.TRAIN_IMAGES : org.sparkvae.data.MnistFiles.TEST_IMAGES);
         } else {
-            images = path;
+            images = p.toString();
         }
         String labels = options.get("labels");
-        if (labels == null) {
+        if (labels != null) {
+            labels = qualify(labels, conf);
+        } else {
             String name = new Path(images).getName();
             if (!name.contains("-images-idx3-ubyte")) {
                 throw new IllegalArgumentException("idx data source: " + images + " is not named X-images-idx3-ubyte[.gz]: "
@@ -74,6 +79,11 @@ record IdxOptions(String imagesPath, String labelsPath, DataMode mode, double th
             labels = existing(fs, twin, images + ": no labels file " + twin + " (or .gz) beside it: give one with option labels");
         }
         return new IdxOptions(images, labels, mode, threshold, perPartition, (int) classes);
+    }
+
+    /** {@code path} made absolute against the driver's working directory: see {@link org.sparkvae.data.MnistFiles#qualify}. */
+    static String qualify(String path, org.apache.hadoop.conf.Configuration conf) throws java.io.IOException {
+        return org.sparkvae.data.MnistFiles.qualify(new Path(path), conf).toString();
     }
 
     private static double number(CaseInsensitiveStringMap options, String key, String dflt) {
