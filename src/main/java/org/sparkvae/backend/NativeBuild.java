@@ -186,6 +186,7 @@ public final class NativeBuild {
                 @Override
                 public Map<String, String> init(org.apache.spark.SparkContext sc, PluginContext ctx) {
                     Denormals.applyHere();
+                    NativeMalloc.apply();
                     select();
                     return Map.of();
                 }
@@ -200,6 +201,8 @@ public final class NativeBuild {
                     // Here too, though init runs on another thread than the tasks: threads that a library starts
                     // while this thread loads it (OpenBLAS's pool) inherit its MXCSR.
                     Denormals.applyHere();
+                    // Before the first task allocates: freed large buffers are unmapped at once (NativeMalloc).
+                    NativeMalloc.apply();
                     Build b;
                     try {
                         b = select();

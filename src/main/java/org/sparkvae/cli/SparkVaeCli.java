@@ -62,6 +62,8 @@ public final class SparkVaeCli implements Runnable {
         // First, on the thread that will compute and before ND4J loads (so BLAS/OpenMP threads inherit it): flush
         // subnormal floats (Denormals; SPARK_VAE_DENORMALS=keep keeps them).
         org.sparkvae.backend.Denormals.applyHere();
+        // Large freed native buffers go back to the system at once (NativeMalloc; the IWAE loop grew without it).
+        org.sparkvae.backend.NativeMalloc.apply();
         // Before anything loads ND4J: which native build (oneDNN or plain) this CPU gets (NativeBuild).
         try {
             org.sparkvae.backend.NativeBuild.select();

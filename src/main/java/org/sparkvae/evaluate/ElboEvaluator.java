@@ -61,6 +61,7 @@ public final class ElboEvaluator {
 
     public Sums sums(Vae vae, INDArray x, long seed, boolean sampling) {
         org.sparkvae.backend.Denormals.applyHere(); // this thread computes (Denormals)
+        org.sparkvae.backend.NativeMalloc.apply(); // once per JVM: bounded native memory (NativeMalloc)
         boolean previous = vae.setSampling(sampling);
         try {
             org.sparkvae.model.workarounds.Nd4jSeeds.seed(seed);

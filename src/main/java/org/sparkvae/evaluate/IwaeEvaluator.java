@@ -59,6 +59,7 @@ public final class IwaeEvaluator {
     /** Per-image -log p(x) estimates for x [n, D], seeded. */
     public double[] perImage(Vae vae, INDArray x, long seed) {
         org.sparkvae.backend.Denormals.applyHere(); // this thread computes (Denormals)
+        org.sparkvae.backend.NativeMalloc.apply(); // once per JVM: bounded native memory (NativeMalloc)
         boolean previous = vae.setSampling(true);
         try {
             org.sparkvae.model.workarounds.Nd4jSeeds.seed(seed);
@@ -73,8 +74,11 @@ public final class IwaeEvaluator {
                     long to = Math.min(n, from + imagesPerPass);
                     INDArray batch = x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
                     INDArray repeated = batch.repeat(0, samples);        // image i at rows i*K .. i*K+K-1
-                    INDArray w = vae.logImportanceWeights(repeated).castTo(DataType.DOUBLE);
-                    double[] flat = w.toDoubleVector();
+                    INDArray logW = vae.logImportanceWeights(repeated);
+                    double[] flat = logW.castTo(DataType.DOUBLE).toDoubleVector();
+                    // K copies of the pass's images: freed now, not when the GC gets to them (off-heap memory is not the heap's)
+                    repeated.close();
+                    logW.close();
                     for (int i = 0; i < to - from; i++) {
                         nll[(int) from + i] = -(logSumExp(flat, i * samples, samples) - Math.log(samples));
                     }

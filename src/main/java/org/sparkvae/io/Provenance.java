@@ -29,6 +29,8 @@ public final class Provenance {
         v.put("nd4j_build", org.sparkvae.backend.NativeBuild.loaded().map(org.sparkvae.backend.NativeBuild.Build::label).orElse("n/a"));
         // Whether the thread recording this computed with subnormals flushed (flush, keep or unsupported).
         v.put("denormals", org.sparkvae.backend.Denormals.current().label());
+        // How the C allocator was told to hand large freed buffers back (NativeMalloc): it bounds peak memory.
+        v.put("malloc", org.sparkvae.backend.NativeMalloc.current());
         return v;
     }
 }

@@ -221,7 +221,13 @@ public final class Vae {
     }
 
     private Map<String, INDArray> lossTerms(INDArray x, String... names) {
-        return lossTerms(net.output(x, false), x, names);
+        INDArray out = net.output(x, false);
+        try {
+            return lossTerms(out, x, names);
+        } finally {
+            // [n, D + 3M] per batch: freed now rather than when the GC finds it (off-heap memory is not the heap's)
+            out.close();
+        }
     }
 
     private Map<String, INDArray> lossTerms(INDArray out, INDArray x, String... names) {

@@ -41,6 +41,7 @@ public final class Trainer {
     public List<EpochMetrics> train(Vae vae, INDArray features, int firstEpoch, Consumer<EpochMetrics> afterEpoch) {
         // This thread does the arithmetic (net.fit): subnormals flushed on it, whichever front end called.
         org.sparkvae.backend.Denormals.applyHere();
+        org.sparkvae.backend.NativeMalloc.apply(); // once per JVM: bounded native memory (NativeMalloc)
         MultiLayerNetwork net = vae.network();
         int n = (int) features.size(0);
         int steps = (n + options.batchSize() - 1) / options.batchSize();

@@ -14,6 +14,7 @@ public final class TestNativeBuild implements LauncherSessionListener {
         // The tests run on this thread, invoked through generated accessors (-Dsun.reflect.noInflation=true in
         // the pom: no native frame, which would reload the standard MXCSR): they compute with FTZ/DAZ as the CLI.
         Denormals.applyHere();
+        NativeMalloc.apply(); // as the CLI: large freed buffers unmapped at once
         NativeBuild.select();
     }
 }
