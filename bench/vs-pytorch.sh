@@ -3,7 +3,9 @@
 # (the speed issue's yardstick). MLP on all 60,000 images; CNN on the first 6,400 (50 steps of 128). The two
 # implementations alternate REPS times; per run, a steady epoch is the median of epochs 2 and later; the ratio
 # printed is the median over the REPS alternations. Also the test -ELBO (10,000 images, one z each) and IWAE
-# (K=100 on 2,000 images for the MLP, 200 for the CNN) evaluation times.
+# (K=100 on 2,000 images for the MLP, 200 for the CNN) evaluation times. PyTorch runs at its best,
+# torch.set_flush_denormal(True) (spark-vae flushes subnormals too, backend.Denormals); a "PyTorch plain" row
+# (IEEE gradual underflow, PyTorch's default) is kept for reference, run in the same alternation.
 # Needs: apt-get install python3-torch libopenblas0-pthread (without the latter Debian's torch uses the reference
 # BLAS and looks 20x slower), run with /usr/bin/python3.
 # Each side gets its own best BLAS kernels: the JVM the launcher's rule (submit/env.sh: SkylakeX on AVX-512
@@ -30,6 +32,8 @@ for arch in $archs; do
   for rep in $(seq 1 "$reps"); do
     env -u OPENBLAS_CORETYPE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 "$here/bench/reference/vae_reference.py" --data "$here/data/mnist" \
       --arch "$arch" --epochs "$epochs" --threads 1 --train-images "$images" --iwae-images "$iwae_images" --seed "$rep" 2>/dev/null | tail -1 > "$out/torch-$arch-$rep.json"
+    env -u OPENBLAS_CORETYPE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 "$here/bench/reference/vae_reference.py" --data "$here/data/mnist" \
+      --arch "$arch" --epochs "$epochs" --threads 1 --train-images "$images" --iwae-images "$iwae_images" --seed "$rep" --keep-denormals 2>/dev/null | tail -1 > "$out/torchplain-$arch-$rep.json"
     # shellcheck disable=SC2086
     OMP_NUM_THREADS=1 OPENBLAS_CORETYPE="$jvm_kernels" java -Xmx3g $module_flags -cp "$cp" org.sparkvae.bench.TrainingBenchmark \
       "$here/data/mnist" "$epochs" 10 128 "$arch" "$images" 100 "$iwae_images" 2>/dev/null | tail -1 > "$out/jvm-$arch-$rep.json"
@@ -66,6 +70,13 @@ for arch in archs:
           f"      {statistics.median(r['test_neg_elbo'] for r in t):7.2f} / {statistics.median(r['test_neg_elbo'] for r in j):7.2f}"
           f"   (ratios per run: {', '.join(f'{x:.2f}' for x in ratios)})")
     print(f"{'  spark-vae ND4J build':41} {j[0].get('nd4j_build', '?')}")
+    tp = load("torchplain", arch)
+    if tp:
+        stp = statistics.median(map(steady, tp))
+        tpr = [steady(b) / steady(a) for a, b in zip(tp, j)]
+        print(f"{'  PyTorch plain (no flush-denormal)':41} {stp:9.2f} {1000*stp/steps:8.1f}   spark-vae / plain {statistics.median(tpr):5.2f}x"
+              f"   eval {statistics.median(r['eval_seconds'] for r in tp):5.2f} s   IWAE {statistics.median(r['iwae_seconds'] for r in tp):6.2f} s"
+              f"   (plain / flushed PyTorch: {stp / st:.2f})")
     p = load("plain", arch)
     if p:
         sp = statistics.median(map(steady, p))

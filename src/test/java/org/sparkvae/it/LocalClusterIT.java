@@ -34,7 +34,12 @@ class LocalClusterIT {
     Path dir;
 
     private static String run(Path log, String... command) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        return run(Path.of("").toAbsolutePath(), log, command);
+    }
+
+    private static String run(Path workDir, Path log, String... command) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         pb.environment().put("SPARK_VAE_NO_BUILD", "1");
         pb.environment().put("SPARK_VAE_CLUSTER_DIR", STATE.toString());
         pb.environment().remove("OMP_NUM_THREADS");
@@ -80,16 +85,21 @@ class LocalClusterIT {
     @Test
     @org.junit.jupiter.api.Order(1)
     void trainAndEvaluateThroughSparkSubmit() throws Exception {
-        String data = org.sparkvae.data.RealData.mnist().toString();
-        Path model = dir.resolve("m.zip");
+        // The README's cluster commands as a user types them: from a directory holding data/mnist and runs/, with
+        // the default (relative) data path and a relative model path. The driver qualifies the paths the executors
+        // read (MnistFiles.qualify); before, each executor resolved data/mnist against its own work directory.
+        Files.createDirectories(dir.resolve("data"));
+        Files.createSymbolicLink(dir.resolve("data").resolve("mnist"), org.sparkvae.data.RealData.mnist());
+        Files.createDirectories(dir.resolve("runs"));
+        Path model = dir.resolve("runs").resolve("m.zip");
         Path trainLog = dir.resolve("train.log");
         Path taskLog = dir.resolve("tasks.log");
         Path log4j = dir.resolve("log4j2-tasks.properties");
         Files.writeString(log4j, TaskSizes.logConfig(Files.readString(Path.of("conf", "log4j2.properties")), taskLog));
         ProcessBuilder pb = new ProcessBuilder(script("spark-submit.sh"), "--master", masterUrl, "train",
-                "--data", data, "--epochs", "1", "--averaging-frequency", "50",
-                "--workers", "2", "--model", model.toString(), "--no-progress")
-                .redirectErrorStream(true).redirectOutput(trainLog.toFile());
+                "--epochs", "1", "--averaging-frequency", "50",
+                "--workers", "2", "--model", "runs/m.zip", "--no-progress")
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(trainLog.toFile());
         pb.environment().put("SPARK_VAE_NO_BUILD", "1");
         pb.environment().put("SPARK_VAE_CLUSTER_DIR", STATE.toString());
         pb.environment().put("SPARK_VAE_LOG4J", log4j.toString());
@@ -114,7 +124,7 @@ class LocalClusterIT {
         assertTrue(listening.size() >= 6 && listening.stream().allMatch(ListeningSockets::isLoopback),
                 "listening: " + listening);
         assertTrue(train.contains("Spark master " + masterUrl + ": 2 workers"), train);
-        assertTrue(Files.exists(model) && Files.exists(dir.resolve("m.json")), train);
+        assertTrue(Files.exists(model) && Files.exists(dir.resolve("runs").resolve("m.json")), train);
         // Each executor chose its ND4J build for its own CPU before its first task (NativeBuild.Plugin, from the
         // cluster jar, which holds the plain and one oneDNN build).
         String expected = "spark-vae: ND4J build " + org.sparkvae.backend.NativeBuild.forThisMachine("auto").label() + " on executor";
@@ -130,9 +140,9 @@ class LocalClusterIT {
         assertTrue(chose >= 2, "executors logging '" + expected + "' in " + stderr);
         assertTrue(train.contains("epoch 1/1") && train.contains("test -ELBO"), train);
 
-        Path metrics = dir.resolve("metrics.json");
-        String evaluate = run(dir.resolve("eval.log"), script("spark-submit.sh"), "--master", masterUrl, "evaluate",
-                "--data", data, "--model", model.toString(), "--out", metrics.toString(), "--no-progress");
+        Path metrics = dir.resolve("runs").resolve("metrics.json");
+        String evaluate = run(dir, dir.resolve("eval.log"), script("spark-submit.sh"), "--master", masterUrl, "evaluate",
+                "--model", "runs/m.zip", "--out", "runs/metrics.json", "--no-progress");
         JsonNode m = new ObjectMapper().readTree(metrics.toFile());
         assertEquals(10_000, m.get("n").asInt());
         double negElbo = m.get("test_neg_elbo").asDouble();
