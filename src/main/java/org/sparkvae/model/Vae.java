@@ -42,6 +42,7 @@ public final class Vae {
     }
 
     public static Vae create(VaeConfig config, long seed) {
+        ModelSize.of(config, 1).check(); // refused in one line before DL4J allocates anything
         return new Vae(VaeNetworkFactory.build(config, seed, DataType.FLOAT), config);
     }
 

@@ -201,10 +201,7 @@ public final class SweepGrid {
             bytes += perShape.computeIfAbsent(v.toString(), k -> {
                 org.deeplearning4j.nn.conf.MultiLayerConfiguration conf = org.sparkvae.model.VaeNetworkFactory.configuration(
                         v, 0, org.nd4j.linalg.api.buffer.DataType.FLOAT);
-                long params = 0;
-                for (org.deeplearning4j.nn.conf.NeuralNetConfiguration l : conf.getConfs()) {
-                    params += l.getLayer().initializer().numParams(l);
-                }
+                long params = org.sparkvae.model.ModelSize.parameters(conf);
                 return 12 * params + 20_000;
             });
         }

@@ -122,6 +122,18 @@ public final class TrainingRun {
         VaeConfig config = frameTrain == null ? s.config() : s.config().withInputSize(frameTrain.inputSize());
         ImageShape shape = frameTrain == null ? ImageShape.MNIST : frameTrain.shape();
         MetricsFiles metricsFiles = new MetricsFiles(metricsCsv, metricsParquet, curvesPng, config.describe());
+        if (!s.resume()) {
+            // D is known now (from the data pass for a Spark source): refuse a model too large to build before the
+            // checkpoint directory or any output exists.
+            try {
+                org.sparkvae.model.ModelSize.of(config, s.batchSize()).check();
+            } catch (RuntimeException e) {
+                if (early != null) {
+                    early.close();
+                }
+                throw e;
+            }
+        }
         Checkpoints checkpoints = new Checkpoints(checkpointDirFor(model));
         try (SparkSession sourceSession = early) { // closed on every path out (null: nothing to close)
             return train(s, config, shape, mode, model, outputs, metricsCsv, curvesPng, metricsFiles, checkpoints,

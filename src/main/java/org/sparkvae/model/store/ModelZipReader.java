@@ -13,7 +13,6 @@ import org.sparkvae.model.layers.PseudoInputLayer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -170,10 +169,7 @@ public final class ModelZipReader {
             throw refuse(zip, CONFIGURATION + " is not a network configuration (" + firstLine(e) + ")");
         }
         checkAgainstInfo(conf, in.info().config(), zip);
-        long nParams = 0;
-        for (NeuralNetConfiguration layer : conf.getConfs()) {
-            nParams += layer.getLayer().initializer().numParams(layer);
-        }
+        long nParams = org.sparkvae.model.ModelSize.parameters(conf);
         if (nParams <= 0 || nParams > MAX_PARAMETERS) {
             throw refuse(zip, "the configuration declares " + nParams + " parameters (at most " + MAX_PARAMETERS + " accepted)");
         }
