@@ -1,5 +1,6 @@
 package org.sparkvae.analysis;
 
+import org.sparkvae.plot.Charts;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;

@@ -1,11 +1,12 @@
 package org.sparkvae.analysis;
 
+import org.sparkvae.plot.TrainingCurvePlot;
 import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkvae.data.DataLocator;
 import org.sparkvae.data.MnistDataFrames;
 import org.sparkvae.data.MnistFiles;
-import org.sparkvae.evaluate.ElboReport;
+import org.sparkvae.run.ElboReport;
 import org.sparkvae.evaluate.SparkElboEvaluator;
 import org.sparkvae.io.HadoopFiles;
 import org.sparkvae.model.store.ModelInfo;
@@ -53,7 +54,7 @@ public final class RunReportBuilder {
             HadoopFiles.refuseExisting(html, "pass `overwrite` or choose another `out`");
         }
         // Every input is read and checked before anything is written.
-        List<org.sparkvae.sweep.SweepResult> sweepRows = s.sweep() == null ? null : new org.sparkvae.sweep.SweepResults(s.sweep()).rows();
+        List<org.sparkvae.analysis.SweepResult> sweepRows = s.sweep() == null ? null : new org.sparkvae.analysis.SweepResults(s.sweep()).rows();
         if (sweepRows != null && sweepRows.isEmpty()) {
             throw new IllegalArgumentException("`sweep` " + s.sweep() + ": no finished configurations there");
         }
@@ -66,7 +67,7 @@ public final class RunReportBuilder {
         }
     }
 
-    private String write(Spec s, String html, List<org.sparkvae.sweep.SweepResult> sweepRows, ModelStore.Loaded loaded, SplitData testSplit,
+    private String write(Spec s, String html, List<org.sparkvae.analysis.SweepResult> sweepRows, ModelStore.Loaded loaded, SplitData testSplit,
                          SparkSession session) throws Exception {
         Vae vae = loaded.vae();
         ModelInfo info = loaded.info();
@@ -84,8 +85,8 @@ public final class RunReportBuilder {
                 .fact("epochs, batch size, seed", info.epochs() + ", " + info.batchSize() + ", " + info.seed())
                 .fact("created", info.createdAt()).fact("versions", info.versions());
 
-        List<org.sparkvae.train.EpochRecord> history = info.epochMetrics();
-        org.sparkvae.train.EpochRecord last = history.isEmpty() ? null : history.get(history.size() - 1);
+        List<org.sparkvae.run.EpochRecord> history = info.epochMetrics();
+        org.sparkvae.run.EpochRecord last = history.isEmpty() ? null : history.get(history.size() - 1);
         ElboReport test10k = last != null && last.testNegElbo() != null ? null
                 : new SparkElboEvaluator(1000).evaluate(sc, vae, test, s.seed(), true);
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -93,7 +94,7 @@ public final class RunReportBuilder {
         summary.put("reconstruction", test10k != null ? test10k.recon() : last.testRecon());
         summary.put("KL", test10k != null ? test10k.kl() : last.testKl());
         summary.put("last train -ELBO", last == null ? null : last.trainNegElbo());
-        summary.put("seconds/epoch (mean)", history.stream().mapToDouble(org.sparkvae.train.EpochRecord::seconds).average().orElse(Double.NaN));
+        summary.put("seconds/epoch (mean)", history.stream().mapToDouble(org.sparkvae.run.EpochRecord::seconds).average().orElse(Double.NaN));
         report.table("Result (nats per test image)", List.copyOf(summary.keySet()), List.of(summary));
 
         Path work = org.sparkvae.io.WorkDirs.create("report");
@@ -107,7 +108,7 @@ public final class RunReportBuilder {
                 TrainingCurvePlot.writePng(history, describe, curves);
                 report.figure("Training curves", "Per epoch: train -ELBO (running mean over the epoch), test -ELBO and its two terms.",
                         publish(curves, s.out()));
-                report.table("Per-epoch metrics", MetricsFiles.COLUMNS, history, org.sparkvae.train.EpochRecord::get);
+                report.table("Per-epoch metrics", MetricsFiles.COLUMNS, history, org.sparkvae.run.EpochRecord::get);
             }
             INDArray first32 = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 32), org.nd4j.linalg.indexing.NDArrayIndex.all());
             report.figure("Reconstructions", "Rows alternate: 16 test images, then their reconstructions E[x|z] with z ~ q(z|x).",
@@ -134,11 +135,11 @@ public final class RunReportBuilder {
                         p.n(), p.explained() == null ? "" : "; first two principal components (Spark MLlib PCA)"), Files.readAllBytes(scatter));
             }
             if (sweepRows != null) {
-                List<org.sparkvae.sweep.SweepResult> rows = sweepRows;
+                List<org.sparkvae.analysis.SweepResult> rows = sweepRows;
                 report.figure("Sweep: leaderboard", "Test -ELBO against the latent dimension M, one line per prior (mean over seeds); "
                         + rows.size() + " finished configurations in " + s.sweep() + ".", org.sparkvae.analysis.LeaderboardPlot.pngBytes(rows));
                 report.table("Sweep: results (nats per test image)", List.of("latentDim", "prior", "likelihood", "arch", "seed",
-                        "epochs", "test_neg_elbo", "test_kl", "test_nll_iwae", "seconds", "mode"), rows.stream().map(org.sparkvae.sweep.SweepResult::row).toList());
+                        "epochs", "test_neg_elbo", "test_kl", "test_nll_iwae", "seconds", "mode"), rows.stream().map(org.sparkvae.analysis.SweepResult::row).toList());
             }
             Path page = work.resolve("report.html");
             Files.write(page, report.bytes());

@@ -8,12 +8,12 @@ import org.sparkvae.data.DataMode;
 import org.sparkvae.data.LabelledImages;
 import org.sparkvae.data.MnistFiles;
 import org.sparkvae.evaluate.ElboEvaluator;
-import org.sparkvae.evaluate.ElboReport;
+import org.sparkvae.run.ElboReport;
 import org.sparkvae.evaluate.IwaeEvaluator;
 import org.sparkvae.model.Architecture;
 import org.sparkvae.model.Vae;
 import org.sparkvae.model.VaeConfig;
-import org.sparkvae.train.EpochMetrics;
+import org.sparkvae.run.EpochMetrics;
 import org.sparkvae.train.Trainer;
 import org.sparkvae.train.TrainingOptions;
 

@@ -155,8 +155,23 @@ public final class MnistDataFrames {
         org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
         org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
         StructType schema = schema(mode, data.images().rows(), data.images().cols(), md5);
-        if (!fs.exists(new org.apache.hadoop.fs.Path(p, "_SUCCESS"))) {
-            fromImages(spark, data, mode, partitions).write().mode("overwrite").parquet(path);
+        String damage = ParquetCacheEntry.check(fs, p, data.images().count());
+        if (damage != null) {
+            if (fs.exists(p)) {
+                // A disk that filled up, a copy cut short, a conversion killed before the rename of an older version:
+                // rebuilt from the IDX files, so the cache never stays poisoned.
+                System.err.println("spark-vae: warning: Parquet cache entry " + p + " " + damage + "; rebuilding it");
+                try {
+                    if (!fs.delete(p, true)) {
+                        throw new IOException("delete returned false");
+                    }
+                } catch (IOException e) {
+                    throw new IOException("the Parquet cache entry " + p + " " + damage + " and cannot be removed ("
+                            + e.getMessage() + "): delete that directory, or pass another --parquet-cache");
+                }
+            }
+            ParquetCacheEntry.write(fs, p, data.images().count(),
+                    tmp -> fromImages(spark, data, mode, partitions).write().mode("overwrite").parquet(tmp.toString()));
         }
         // By index, sorted: a round-robin repartition fills each partition in shuffle-fetch order, which
         // is not fixed, and per-partition seeded noise would then meet other images on every run.

@@ -1,5 +1,6 @@
 package org.sparkvae.evaluate;
 
+import org.sparkvae.run.ElboReport;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;

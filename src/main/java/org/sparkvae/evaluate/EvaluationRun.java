@@ -1,5 +1,6 @@
 package org.sparkvae.evaluate;
 
+import org.sparkvae.run.ElboReport;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -21,7 +22,7 @@ import org.sparkvae.spark.FrameData;
 import org.sparkvae.spark.SparkProgress;
 import org.sparkvae.spark.SparkSetup;
 import org.sparkvae.spark.SplitData;
-import org.sparkvae.train.EpochRecord;
+import org.sparkvae.run.EpochRecord;
 
 import java.io.IOException;
 import java.nio.file.Path;

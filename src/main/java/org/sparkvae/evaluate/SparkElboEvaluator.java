@@ -1,5 +1,6 @@
 package org.sparkvae.evaluate;
 
+import org.sparkvae.run.ElboReport;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;

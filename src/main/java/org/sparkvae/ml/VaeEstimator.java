@@ -29,7 +29,7 @@ import org.sparkvae.model.store.ModelInfo;
 import org.sparkvae.model.PriorKind;
 import org.sparkvae.model.Vae;
 import org.sparkvae.model.VaeConfig;
-import org.sparkvae.train.EpochMetrics;
+import org.sparkvae.run.EpochMetrics;
 import org.sparkvae.train.SparkTrainingOptions;
 
 import java.time.Instant;
@@ -264,21 +264,21 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
         int workers = isDefined(numWorkers) ? (Integer) getOrDefault(numWorkers) : SparkTrainingOptions.defaultWorkers(sc);
         SparkTrainingOptions options = new SparkTrainingOptions(getMaxIter(), getBatchSize(), getAveragingFrequency(), workers, getSeed());
         Vae vae = Vae.create(config, getSeed());
-        List<org.sparkvae.train.EpochRecord> rows = new java.util.ArrayList<>();
+        List<org.sparkvae.run.EpochRecord> rows = new java.util.ArrayList<>();
         org.sparkvae.evaluate.SparkElboEvaluator validation = new org.sparkvae.evaluate.SparkElboEvaluator(1000);
         List<EpochMetrics> history = org.sparkvae.train.VaeTrainer.spark(options, sc, frame, false).train(vae, 1, m -> {
-            org.sparkvae.train.EpochRecord e = org.sparkvae.train.EpochRecord.of(m);
+            org.sparkvae.run.EpochRecord e = org.sparkvae.run.EpochRecord.of(m);
             rows.add(held == null ? e : e.withTest(validation.evaluate(sc, vae, held, getSeed(), true)));
         });
         String master = sc.master();
         Metadata meta = f.metadata();
-        org.sparkvae.train.Distribution distribution = new org.sparkvae.train.Distribution(master, workers, getAveragingFrequency());
+        org.sparkvae.run.Topology distribution = new org.sparkvae.run.Topology(master, workers, getAveragingFrequency());
         ModelInfo info = new ModelInfo(config, l.dataMode().cliName(), null,
                 meta.contains("images") ? meta.getString("images") : null,
                 meta.contains("idx_md5") ? meta.getString("idx_md5") : null,
                 getMaxIter(), getBatchSize(), getSeed(), Provenance.versions(), Instant.now().toString(), rows, distribution);
         VaeModel model = new VaeModel(uid, vae, info, new VaeTrainingSummary(history, workers, master, held == null ? new double[0]
-                : rows.stream().mapToDouble(org.sparkvae.train.EpochRecord::testNegElbo).toArray()));
+                : rows.stream().mapToDouble(org.sparkvae.run.EpochRecord::testNegElbo).toArray()));
         return copyValues(model, ParamMap.empty()).setParent(this);
     }
 

@@ -1,6 +1,6 @@
 package org.sparkvae.ml;
 
-import org.sparkvae.train.EpochMetrics;
+import org.sparkvae.run.EpochMetrics;
 
 import java.util.List;
 

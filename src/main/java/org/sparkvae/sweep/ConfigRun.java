@@ -1,5 +1,7 @@
 package org.sparkvae.sweep;
 
+import org.sparkvae.analysis.SweepResults;
+import org.sparkvae.analysis.SweepResult;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -8,7 +10,7 @@ import org.sparkvae.data.DataMode;
 import org.sparkvae.data.LabelledImages;
 import org.sparkvae.data.MnistFiles;
 import org.sparkvae.evaluate.ElboEvaluator;
-import org.sparkvae.evaluate.ElboReport;
+import org.sparkvae.run.ElboReport;
 import org.sparkvae.evaluate.IwaeEvaluator;
 import org.sparkvae.evaluate.SparkElboEvaluator;
 import org.sparkvae.model.Features;
@@ -17,7 +19,7 @@ import org.sparkvae.model.store.ModelStore;
 import org.sparkvae.model.Vae;
 import org.sparkvae.spark.SparkSetup;
 import org.sparkvae.spark.SplitData;
-import org.sparkvae.train.EpochMetrics;
+import org.sparkvae.run.EpochMetrics;
 import org.sparkvae.train.SparkTrainingOptions;
 import org.sparkvae.train.TrainingOptions;
 import org.sparkvae.train.VaeTrainer;
@@ -45,6 +47,11 @@ public final class ConfigRun {
 
         /** The IWAE estimate of the test NLL over the first {@code images} test images. */
         double iwae(Vae vae, int k, int images, long seed) throws Exception;
+
+        /** Where the model was trained, as {@code train} records it: null in one JVM. */
+        default org.sparkvae.run.Topology topology() {
+            return null;
+        }
     }
 
     /** Opens a configuration's data (inside {@link #runSafely}, so a bad data directory is that configuration's failure). */
@@ -112,6 +119,11 @@ public final class ConfigRun {
                 }
 
                 @Override
+                public org.sparkvae.run.Topology topology() {
+                    return new org.sparkvae.run.Topology(spark.sparkContext().master(), workers, averagingFrequency);
+                }
+
+                @Override
                 public List<EpochMetrics> train(Vae vae) throws Exception {
                     return VaeTrainer.spark(new SparkTrainingOptions(c.epochs, c.batchSize, averagingFrequency, workers, c.seed),
                             sc, train, false).train(vae, 1, m -> { });
@@ -163,11 +175,12 @@ public final class ConfigRun {
         double seconds = (System.nanoTime() - started) / 1e9;
         ElboReport elbo = data.testElbo(vae, c.seed);
         Double iwae = c.iwaeK > 0 ? data.iwae(vae, c.iwaeK, c.iwaeImages, c.seed) : null;
-        List<org.sparkvae.train.EpochRecord> epochs = history.stream().map(org.sparkvae.train.EpochRecord::of).toList();
+        List<org.sparkvae.run.EpochRecord> epochs = history.stream().map(org.sparkvae.run.EpochRecord::of).toList();
         String modelPath = results.modelPath(c.key());
         ModelStore.save(vae, new ModelInfo(config, mode.cliName(), c.dataset, dataDir, data.trainMd5(),
-                c.epochs, c.batchSize, c.seed, org.sparkvae.io.Provenance.versions(), Instant.now().toString(), epochs),
+                c.epochs, c.batchSize, c.seed, org.sparkvae.io.Provenance.versions(), Instant.now().toString(), epochs,
+                data.topology()),
                 modelPath);
-        return SweepResult.of(c, elbo, iwae, seconds, modeName, modelPath);
+        return c.result(elbo, iwae, seconds, modeName, modelPath);
     }
 }

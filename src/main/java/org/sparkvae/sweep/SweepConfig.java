@@ -63,4 +63,12 @@ public final class SweepConfig implements Serializable {
                 + (likelihood.equals("gaussian") ? "(" + variance + ")" : "") + " arch=" + arch
                 + (levels == 2 ? " levels=2" : "") + " seed=" + seed;
     }
+    /** The result of this configuration once trained and evaluated. */
+    public org.sparkvae.analysis.SweepResult result(org.sparkvae.run.ElboReport test, Double nllIwae, double seconds, String mode,
+                                                  String model) {
+        SweepConfig c = this;
+        return new org.sparkvae.analysis.SweepResult(c.key(), c.latentDim, c.prior, c.components, c.likelihood, c.variance, c.arch,
+                c.levels, c.seed, c.epochs, c.batchSize, c.learningRate, c.dataset, c.trainImages, c.iwaeK, c.iwaeImages,
+                test.negElbo(), test.recon(), test.kl(), nllIwae, c.iwaeK, seconds, mode, model, java.time.Instant.now().toString());
+    }
 }

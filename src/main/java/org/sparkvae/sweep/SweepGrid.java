@@ -24,8 +24,7 @@ import java.util.Set;
  * is the Cartesian product, in file order. Unknown keys and bad values are refused with the key's name.
  */
 public final class SweepGrid {
-    static final ObjectMapper JSON = JsonMapper.builder().enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+    static final ObjectMapper JSON = org.sparkvae.analysis.SweepResults.JSON;
     /** The grid key of each model setting: the grid's errors name its keys. */
     private static final Map<String, String> KEYS = Map.of("latentDim", "latent_dims", "learningRate", "learning_rate",
             "prior", "priors", "components", "components", "likelihood", "likelihoods", "fixedVariance", "variance",

@@ -1,5 +1,6 @@
 package org.sparkvae.sweep;
 
+import org.sparkvae.analysis.SweepResults;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvae.data.Dataset;
 import org.sparkvae.data.DatasetFetcher;
@@ -59,7 +60,7 @@ public final class SweepRun {
         for (SweepConfig c : configs) {
             dirs.computeIfAbsent(c.dataset, d -> dataDir(s.dataRoot(), d));
         }
-        org.sparkvae.sweep.SweepResults.requireSweepDirectory(out);
+        org.sparkvae.analysis.SweepResults.requireSweepDirectory(out);
         try (org.sparkvae.io.RunLock lock = org.sparkvae.io.RunLock.acquire(out, "another sweep");
              SparkSession session = s.spark().session("spark-vae sweep")) {
             return new Outcome(out, new SweepRunner(s.parallelism(), s.averagingFrequency()).run(session, configs, dirs::get, out,

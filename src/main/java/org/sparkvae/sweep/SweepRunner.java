@@ -1,5 +1,7 @@
 package org.sparkvae.sweep;
 
+import org.sparkvae.analysis.SweepResults;
+import org.sparkvae.analysis.SweepResult;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

@@ -1,5 +1,6 @@
 package org.sparkvae.train;
 
+import org.sparkvae.run.EpochRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -8,7 +9,7 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
-import org.sparkvae.analysis.TrainingCurvePlot;
+import org.sparkvae.plot.TrainingCurvePlot;
 import org.sparkvae.io.HadoopFiles;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package org.sparkvae.train;
 
+import org.sparkvae.run.EpochMetrics;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;

@@ -1,5 +1,6 @@
 package org.sparkvae.train;
 
+import org.sparkvae.run.EpochRecord;
 import java.io.IOException;
 
 /**

@@ -1,5 +1,8 @@
 package org.sparkvae.train;
 
+import org.sparkvae.run.EpochMetrics;
+import org.sparkvae.run.Topology;
+import org.sparkvae.run.EpochRecord;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -11,7 +14,7 @@ import org.sparkvae.data.FrameSource;
 import org.sparkvae.data.ImageShape;
 import org.sparkvae.data.MnistFiles;
 import org.sparkvae.evaluate.ElboEvaluator;
-import org.sparkvae.evaluate.ElboReport;
+import org.sparkvae.run.ElboReport;
 import org.sparkvae.evaluate.SparkElboEvaluator;
 import org.sparkvae.io.HadoopFiles;
 import org.sparkvae.io.Provenance;
@@ -183,7 +186,7 @@ public final class TrainingRun {
         if (frameTrain != null && frameTest == null && s.testEval()) {
             System.err.println("no held-out rows given: no per-epoch test ELBO");
         }
-        Distribution[] distribution = {null}; // known once Spark is up; stays null in one JVM
+        Topology[] distribution = {null}; // known once Spark is up; stays null in one JVM
         java.util.function.IntFunction<ModelInfo> infoAfter = done -> new ModelInfo(config, mode.cliName(),
                 data == null ? null : data.datasetCliName(), dataDir, data == null ? null : data.md5(), done, s.batchSize(), s.seed(),
                 Provenance.versions(), Instant.now().toString(), List.copyOf(history), distribution[0], shape);
@@ -236,7 +239,7 @@ public final class TrainingRun {
                         SparkElboEvaluator evaluator = new SparkElboEvaluator(1000);
                         testElbo.set(v -> evaluator.evaluate(sc, v, testFrame, s.seed(), true));
                     }
-                    distribution[0] = new Distribution(session.sparkContext().master(), w, s.averagingFrequency());
+                    distribution[0] = new Topology(session.sparkContext().master(), w, s.averagingFrequency());
                     SparkTrainingOptions options = new SparkTrainingOptions(s.epochs(), s.batchSize(), s.averagingFrequency(), w, s.seed());
                     System.err.printf("Spark master %s: %s, batch %d per worker, averaging every %d minibatches%s%n",
                             session.sparkContext().master(), w == 1 ? "1 worker" : w + " workers", s.batchSize(), s.averagingFrequency(),

@@ -1,5 +1,6 @@
 package org.sparkvae.train;
 
+import org.sparkvae.run.EpochMetrics;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

@@ -1,5 +1,6 @@
 package org.sparkvae.evaluate;
 
+import org.sparkvae.run.ElboReport;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -15,7 +16,7 @@ import org.sparkvae.data.MnistFiles;
 import org.sparkvae.model.Features;
 import org.sparkvae.model.Vae;
 import org.sparkvae.model.VaeConfig;
-import org.sparkvae.train.EpochMetrics;
+import org.sparkvae.run.EpochMetrics;
 import org.sparkvae.train.SparkTrainer;
 import org.sparkvae.train.SparkTrainingOptions;
 
@@ -145,6 +146,53 @@ class SparkPipelineTest {
         assertEquals(first.orderBy(MnistDataFrames.INDEX).limit(3).collectAsList(),
                 second.orderBy(MnistDataFrames.INDEX).limit(3).collectAsList());
         assertEquals("binary", second.schema().apply(MnistDataFrames.FEATURES).metadata().getString("data_mode"));
+    }
+
+    /**
+     * A truncated part file (a full disk, a copy cut short) is found before Spark reads it: the entry is rebuilt
+     * with a one-line warning and the rows equal a run without the cache. Before, every later run failed with
+     * Spark's stage-failure text until the user deleted the directory.
+     */
+    @Test
+    void aTruncatedCachePartIsRebuiltWithAWarning(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        String dir = tmp.resolve("cache").toString();
+        MnistDataFrames.loadCached(spark, test, "test", DataMode.BINARY, 2, dir).count();
+        Path entry;
+        try (var files = java.nio.file.Files.list(tmp.resolve("cache"))) {
+            entry = files.filter(f -> !f.getFileName().toString().startsWith(".")).findFirst().orElseThrow();
+        }
+        Path part;
+        try (var files = java.nio.file.Files.list(entry)) {
+            part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+        }
+        long length = java.nio.file.Files.size(part);
+        try (var ch = java.nio.channels.FileChannel.open(part, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(length / 2);
+        }
+        java.nio.file.Files.deleteIfExists(part.resolveSibling("." + part.getFileName() + ".crc")); // as a plain copy leaves it
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream previous = System.err;
+        Dataset<Row> again;
+        System.setErr(new java.io.PrintStream(err, true));
+        try {
+            again = MnistDataFrames.loadCached(spark, test, "test", DataMode.BINARY, 2, dir);
+            assertEquals(500, again.count());
+        } finally {
+            System.setErr(previous);
+        }
+        String warning = err.toString().strip();
+        assertTrue(warning.startsWith("spark-vae: warning: Parquet cache entry ") && warning.contains("has a part file of "
+                + (length / 2) + " bytes, written with " + length) && warning.endsWith("; rebuilding it")
+                && warning.lines().count() == 1, warning);
+        Dataset<Row> direct = MnistDataFrames.fromImages(spark, test, DataMode.BINARY, 2);
+        assertEquals(direct.orderBy(MnistDataFrames.INDEX).collectAsList(), again.orderBy(MnistDataFrames.INDEX).collectAsList());
+        assertEquals(java.util.List.of(entry.getFileName().toString()), listNames(tmp.resolve("cache")), "no temporary left");
+    }
+
+    private static java.util.List<String> listNames(Path dir) throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.sparkvae.evaluate.EvaluationRun;
 import org.sparkvae.model.VaeConfig;
 import org.sparkvae.spark.SparkSetup;
 import org.sparkvae.spark.SplitData;
-import org.sparkvae.train.EpochRecord;
+import org.sparkvae.run.EpochRecord;
 import org.sparkvae.train.PpcaRun;
 import org.sparkvae.train.TrainingRun;
 

@@ -12,9 +12,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sparkvae.data.LabelledImages;
 import org.sparkvae.data.MnistFiles;
 import org.sparkvae.evaluate.ElboEvaluator;
-import org.sparkvae.evaluate.ElboReport;
+import org.sparkvae.run.ElboReport;
 import org.sparkvae.evaluate.IwaeEvaluator;
-import org.sparkvae.train.EpochMetrics;
+import org.sparkvae.run.EpochMetrics;
 import org.sparkvae.train.Trainer;
 import org.sparkvae.train.TrainingOptions;
 

@@ -1,5 +1,7 @@
 package org.sparkvae.sweep;
 
+import org.sparkvae.analysis.SweepResults;
+import org.sparkvae.analysis.SweepResult;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

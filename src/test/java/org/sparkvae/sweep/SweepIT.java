@@ -1,5 +1,6 @@
 package org.sparkvae.sweep;
 
+import org.sparkvae.analysis.SweepResults;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkvae.data.RealData;

@@ -1,5 +1,7 @@
 package org.sparkvae.sweep;
 
+import org.sparkvae.analysis.SweepResults;
+import org.sparkvae.analysis.SweepResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +45,7 @@ class SweepResultsTest {
         r.recordFailure(c.key(), failure);
         assertTrue(r.finished().isEmpty(), "a failure does not count as finished");
 
-        SweepResult result = SweepResult.of(c, new org.sparkvae.evaluate.ElboReport(86.9, 60.0, 26.9, 10_000), null, 12.5, "configs",
+        SweepResult result = c.result(new org.sparkvae.run.ElboReport(86.9, 60.0, 26.9, 10_000), null, 12.5, "configs",
                 "models/x.zip");
         r.recordAttempt(result.key());
         r.recordResult(result);

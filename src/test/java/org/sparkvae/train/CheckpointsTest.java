@@ -1,5 +1,6 @@
 package org.sparkvae.train;
 
+import org.sparkvae.run.EpochRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkvae.model.store.ModelInfo;

@@ -1,12 +1,13 @@
 package org.sparkvae.train;
 
+import org.sparkvae.run.EpochMetrics;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkvae.data.DataMode;
 import org.sparkvae.data.LabelledImages;
 import org.sparkvae.data.MnistFiles;
 import org.sparkvae.evaluate.ElboEvaluator;
-import org.sparkvae.evaluate.ElboReport;
+import org.sparkvae.run.ElboReport;
 import org.sparkvae.model.Features;
 import org.sparkvae.model.Vae;
 import org.sparkvae.model.VaeConfig;

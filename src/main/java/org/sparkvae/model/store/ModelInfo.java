@@ -2,8 +2,8 @@ package org.sparkvae.model.store;
 
 import org.sparkvae.model.VaeConfig;
 
-import org.sparkvae.train.Distribution;
-import org.sparkvae.train.EpochRecord;
+import org.sparkvae.run.Topology;
+import org.sparkvae.run.EpochRecord;
 
 import java.util.List;
 import java.util.Map;
@@ -32,7 +32,7 @@ public record ModelInfo(
         Map<String, String> versions,
         String createdAt,
         List<EpochRecord> epochMetrics,
-        Distribution distribution,
+        Topology distribution,
         // absent from the JSON when null, so the info of earlier models round-trips unchanged
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
         org.sparkvae.data.ImageShape imageShape) {
@@ -40,7 +40,7 @@ public record ModelInfo(
     /** Without an image shape (see {@code imageShape}). */
     public ModelInfo(VaeConfig config, String dataMode, String dataset, String dataDir, String trainImagesMd5, int epochs,
                      int batchSize, long seed, Map<String, String> versions, String createdAt,
-                     List<EpochRecord> epochMetrics, Distribution distribution) {
+                     List<EpochRecord> epochMetrics, Topology distribution) {
         this(config, dataMode, dataset, dataDir, trainImagesMd5, epochs, batchSize, seed, versions, createdAt,
                 epochMetrics, distribution, null);
     }

@@ -4,8 +4,8 @@ import org.sparkvae.model.VaeConfig;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
-import org.sparkvae.train.Distribution;
-import org.sparkvae.train.EpochRecord;
+import org.sparkvae.run.Topology;
+import org.sparkvae.run.EpochRecord;
 
 import java.io.File;
 import java.net.URISyntaxException;
@@ -53,7 +53,7 @@ class ModelInfoJsonTest {
         ModelInfo info = ModelStore.json().readValue(old, ModelInfo.class);
         assertEquals(120.25, info.epochMetrics().get(0).testNegElbo());
         assertNull(info.epochMetrics().get(1).testNegElbo());
-        assertEquals(new Distribution("local[*]", 1, 50), info.distribution());
+        assertEquals(new Topology("local[*]", 1, 50), info.distribution());
         assertEquals(ModelStore.json().writeValueAsString(ModelStore.json().readTree(old)), ModelStore.json().writeValueAsString(info));
     }
 
@@ -61,7 +61,7 @@ class ModelInfoJsonTest {
     void untestedEpochsOmitTheTestColumnsAndTheDistributionIsNamedAsBefore() throws Exception {
         ModelInfo info = new ModelInfo(VaeConfig.mnist(2), "binary", "mnist", "data/mnist", "abc", 1, 128, 0,
                 Map.of("java", "17"), "now", List.of(new EpochRecord(1, 150.5, null, null, null, 2.5, 24000)),
-                new Distribution("local[*]", 1, 50));
+                new Topology("local[*]", 1, 50));
         JsonNode json = ModelStore.json().valueToTree(info);
         JsonNode epoch = json.get("epochMetrics").get(0);
         List<String> names = new java.util.ArrayList<>();

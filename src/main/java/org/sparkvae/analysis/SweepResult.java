@@ -1,4 +1,4 @@
-package org.sparkvae.sweep;
+package org.sparkvae.analysis;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -7,8 +7,8 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.sparkvae.evaluate.ElboReport;
-import org.sparkvae.train.EpochRecord;
+import org.sparkvae.run.ElboReport;
+import org.sparkvae.run.EpochRecord;
 
 import java.lang.reflect.RecordComponent;
 import java.time.Instant;
@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One finished configuration of a sweep: its settings (a {@link SweepConfig}'s), its test metrics, how long it
+ * One finished configuration of a sweep: its settings (a {@code SweepConfig}'s), its test metrics, how long it
  * trained, in which mode and where its model is. The JSON of {@code results/KEY.json} (field names as written since
  * the first release, so earlier sweeps resume) and one row of {@code results.csv} / {@code results.parquet}, whose
  * columns ({@link #COLUMNS}) and Spark schema ({@link #SCHEMA}) are derived from this record: the one place the
@@ -63,13 +63,6 @@ public record SweepResult(
 
     /** The table's Spark schema: {@link #COLUMNS} typed from this record's components. */
     public static final StructType SCHEMA = schema();
-
-    /** The result of configuration {@code c} once trained and evaluated. */
-    public static SweepResult of(SweepConfig c, ElboReport test, Double nllIwae, double seconds, String mode, String model) {
-        return new SweepResult(c.key(), c.latentDim, c.prior, c.components, c.likelihood, c.variance, c.arch, c.levels, c.seed,
-                c.epochs, c.batchSize, c.learningRate, c.dataset, c.trainImages, c.iwaeK, c.iwaeImages, test.negElbo(), test.recon(),
-                test.kl(), nllIwae, c.iwaeK, seconds, mode, model, Instant.now().toString());
-    }
 
     /** This result as a table row: column name to value (boxed numbers, so the CSV writes integers and decimals apart). */
     public Map<String, Object> row() {

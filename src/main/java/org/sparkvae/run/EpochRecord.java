@@ -1,9 +1,9 @@
-package org.sparkvae.train;
+package org.sparkvae.run;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import org.sparkvae.evaluate.ElboReport;
+import org.sparkvae.run.ElboReport;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package org.sparkvae.evaluate;
+package org.sparkvae.run;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 

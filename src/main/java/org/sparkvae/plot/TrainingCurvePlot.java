@@ -1,6 +1,6 @@
-package org.sparkvae.analysis;
+package org.sparkvae.plot;
 
-import org.sparkvae.train.EpochRecord;
+import org.sparkvae.run.EpochRecord;
 
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;

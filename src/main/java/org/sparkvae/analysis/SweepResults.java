@@ -1,4 +1,4 @@
-package org.sparkvae.sweep;
+package org.sparkvae.analysis;
 
 import org.sparkvae.io.HadoopFiles;
 
@@ -22,6 +22,11 @@ import java.util.TreeSet;
  * </ul>
  */
 public final class SweepResults {
+    /** Sorted keys: a result file's bytes depend on its values only (the sweep grid reads and writes with it too). */
+    public static final com.fasterxml.jackson.databind.ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+
     public static final List<String> COLUMNS = SweepResult.COLUMNS;
 
     private final String dir;
@@ -42,7 +47,7 @@ public final class SweepResults {
         return HadoopFiles.child(HadoopFiles.child(dir, "failures"), key + ".json");
     }
 
-    String modelPath(String key) {
+    public String modelPath(String key) {
         return HadoopFiles.child(HadoopFiles.child(dir, "models"), key + ".zip");
     }
 
@@ -62,19 +67,19 @@ public final class SweepResults {
         return (int) HadoopFiles.list(HadoopFiles.child(dir, "attempts")).stream().filter(n -> n.startsWith(key + "-")).count();
     }
 
-    void recordAttempt(String key) throws IOException {
+    public void recordAttempt(String key) throws IOException {
         HadoopFiles.writeString(HadoopFiles.child(HadoopFiles.child(dir, "attempts"),
                 key + "-" + System.currentTimeMillis() + "-" + java.util.UUID.randomUUID()), "");
     }
 
-    void recordResult(SweepResult result) throws IOException {
+    public void recordResult(SweepResult result) throws IOException {
         String key = result.key();
-        HadoopFiles.writeString(resultPath(key), SweepGrid.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+        HadoopFiles.writeString(resultPath(key), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
         HadoopFiles.deleteRecursively(failurePath(key));
     }
 
-    void recordFailure(String key, Map<String, Object> row) throws IOException {
-        HadoopFiles.writeString(failurePath(key), SweepGrid.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(row));
+    public void recordFailure(String key, Map<String, Object> row) throws IOException {
+        HadoopFiles.writeString(failurePath(key), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(row));
     }
 
     /** Every finished row, ordered by key. */
@@ -83,13 +88,13 @@ public final class SweepResults {
         for (String key : finished()) {
             String path = resultPath(key);
             java.nio.file.Path local = HadoopFiles.isLocal(path) ? HadoopFiles.localPath(path) : HadoopFiles.fetch(path);
-            rows.add(SweepGrid.JSON.readValue(new String(java.nio.file.Files.readAllBytes(local), StandardCharsets.UTF_8),
+            rows.add(JSON.readValue(new String(java.nio.file.Files.readAllBytes(local), StandardCharsets.UTF_8),
                     SweepResult.class));
         }
         return rows;
     }
 
-    static String csv(List<SweepResult> rows) {
+    public static String csv(List<SweepResult> rows) {
         return org.sparkvae.io.CsvTable.format(COLUMNS, rows.stream().map(SweepResult::row).toList());
     }
 
