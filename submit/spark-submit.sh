@@ -26,6 +26,14 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ $# -gt 0 ] || { echo "usage: $0 [--master URL] [--properties-file F] [--conf k=v] [--threads-per-task N] SUBCOMMAND [options]" >&2; exit 2; }
+# YARN and Kubernetes need spark-yarn / spark-kubernetes on the launcher's class path, which this launcher does
+# not have (Spark would end in "Could not load YARN classes" and a stack trace), and spark-vae has not yet run on
+# either: refuse in one line and say what to run instead.
+case "$master" in
+  yarn*|k8s://*)
+    echo "spark-submit.sh: error: --master $master: this launcher runs standalone and local masters only (no spark-yarn or spark-kubernetes on its class path, and spark-vae is not yet tested there); use your cluster's own bin/spark-submit --master $master --class org.sparkvae.cli.SparkVaeCli $build_dir/spark-vae-cluster.jar SUBCOMMAND ..." >&2
+    exit 2 ;;
+esac
 # Nothing listens off loopback unasked: with a local or loopback master the driver, its block manager
 # and its UI bind to 127.0.0.1 (Spark binds the UI to SPARK_LOCAL_IP, else to every interface).
 case "$master" in

@@ -159,6 +159,14 @@ public final class SparkVaeCli implements Runnable {
 
     /** One line for the user: the deepest message that says something. */
     static String describe(Throwable ex) {
+        // A Spark job that failed on bad data (a damaged Parquet file, say): the data error's own line, not
+        // Spark's "Job aborted due to stage failure: Task 1 in stage 0.0 failed 1 times ..." wrapper.
+        if (ex.getClass().getName().startsWith("org.apache.spark.")) {
+            String data = org.sparkvae.spark.FailFast.dataError(ex);
+            if (data != null) {
+                return inFlags(data.lines().findFirst().orElse(data));
+            }
+        }
         Throwable t = ex;
         while (t instanceof java.io.UncheckedIOException || (t.getMessage() == null && t.getCause() != null)) {
             t = t.getCause();

@@ -182,6 +182,22 @@ class BadInputTest {
         assertOneErrorLine(r, 1, "--master spark://127.0.0.1:7", "submit/spark-submit.sh");
     }
 
+    /** The launcher has no spark-yarn: a YARN (or Kubernetes) master is one line and exit 2, never Spark's stack trace. */
+    @Test
+    void yarnThroughTheLauncherIsOneLine() throws Exception {
+        for (String master : new String[] {"yarn", "k8s://https://127.0.0.1:6443"}) {
+            ProcessBuilder pb = new ProcessBuilder(Path.of("submit", "spark-submit.sh").toAbsolutePath().toString(),
+                    "--master", master, "train", "--epochs", "1").redirectErrorStream(true);
+            pb.environment().put("SPARK_VAE_NO_BUILD", "1");
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(2, p.exitValue(), out);
+            assertEquals(1, out.lines().count(), out);
+            assertTrue(out.startsWith("spark-submit.sh: error: --master " + master + ": ") && out.contains("bin/spark-submit"), out);
+        }
+    }
+
     @Test
     void loopbackMastersAreRecognised() {
         for (String url : new String[] {"spark://127.0.0.1:7077", "spark://localhost:7077", "spark://[::1]:7077", "spark://127.0.1.1"}) {

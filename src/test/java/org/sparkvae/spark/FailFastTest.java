@@ -66,4 +66,52 @@ class FailFastTest {
         assertEquals("Job aborted due to stage failure", FailFast.message("Job aborted due to stage failure"));
         assertEquals(null, FailFast.message(null));
     }
+
+    /** A truncated Parquet part file (any Spark source, not only IDX): ended at its first failure, in its own words. */
+    @Test
+    void aDamagedParquetFileIsNotRetried() throws Exception {
+        Path rows = dir.resolve("rows");
+        try (SparkSession session = SparkSessions.create("fail-fast-parquet", "local[2,4]", java.util.Map.of())) {
+            session.range(0, 1000).selectExpr("id", "cast(id as double) / 1000 as x").repartition(2).write().parquet(rows.toString());
+            Path part;
+            try (var files = java.nio.file.Files.list(rows)) {
+                part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+            }
+            try (var ch = java.nio.channels.FileChannel.open(part, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(java.nio.file.Files.size(part) / 2);
+            }
+            java.nio.file.Files.deleteIfExists(part.resolveSibling("." + part.getFileName() + ".crc"));
+            AtomicInteger failed = new AtomicInteger();
+            session.sparkContext().addSparkListener(new SparkListener() {
+                @Override
+                public void onTaskEnd(SparkListenerTaskEnd end) {
+                    if (end.reason() instanceof ExceptionFailure) {
+                        failed.incrementAndGet();
+                    }
+                }
+            });
+            Exception e = assertThrows(Exception.class, () -> session.read().parquet(rows.toString()).collectAsList());
+            session.sparkContext().listenerBus().waitUntilEmpty();
+            assertTrue(failed.get() >= 1 && failed.get() < 4, "failed attempts: " + failed.get());
+            // as the CLI's describe: the data error inside Spark's wrapper, or the line the cancellation carries
+            String line = FailFast.dataError(e) != null ? FailFast.dataError(e) : FailFast.message(e.getMessage());
+            assertTrue(line.contains(part.getFileName().toString()) || line.contains("Parquet") || line.contains("parquet"), line);
+            assertTrue(!line.startsWith("Job aborted") && !line.contains("\n"), line);
+            System.out.println("FailFastTest: damaged Parquet, " + failed.get() + " failed attempt(s): " + line);
+        }
+    }
+
+    @Test
+    void aDataErrorIsFoundInsideSparksWrapper() {
+        String trace = "org.apache.spark.SparkException: [FAILED_READ_FILE] Error while reading file file:/d/part-0.parquet.\n"
+                + "\tat org.apache.spark.sql.errors.QueryExecutionErrors$.cannotReadFilesError(QueryExecutionErrors.scala:1)\n"
+                + "Caused by: java.lang.RuntimeException: file:/d/part-0.parquet is not a Parquet file. Expected magic number at tail, but found [1, 2, 3, 4]\n"
+                + "\tat org.apache.parquet.hadoop.ParquetFileReader.readFooter(ParquetFileReader.java:1)\n";
+        assertEquals("file:/d/part-0.parquet is not a Parquet file. Expected magic number at tail, but found [1, 2, 3, 4]",
+                FailFast.dataError("org.apache.spark.SparkException", "x", trace));
+        // a lost executor, an out-of-memory error: left to Spark's retries
+        assertEquals(null, FailFast.dataError("org.apache.spark.SparkException", "x",
+                "org.apache.spark.SparkException: x\nCaused by: java.lang.OutOfMemoryError: Java heap space\n"));
+        assertEquals("bad header", FailFast.dataError("org.sparkvae.data.IdxFormatException", "bad header", ""));
+    }
 }
