@@ -80,7 +80,17 @@ public final class IdxReader {
         if (count < 0 || rows <= 0 || cols <= 0) {
             throw new IdxFormatException(name, "invalid dimensions " + count + "x" + rows + "x" + cols);
         }
-        long bytes = (long) count * rows * cols;
+        if ((long) rows * cols > Integer.MAX_VALUE) {
+            throw new IdxFormatException(name, "invalid dimensions " + count + "x" + rows + "x" + cols + ": an image of "
+                    + ((long) rows * cols) + " pixels");
+        }
+        long bytes;
+        try {
+            bytes = Math.multiplyExact(Math.multiplyExact((long) count, (long) rows), (long) cols);
+        } catch (ArithmeticException e) {
+            // found by IdxReaderFuzzTest#imagesGzip: count*rows*cols overflowed a long and passed the size check
+            throw new IdxFormatException(name, "invalid dimensions " + count + "x" + rows + "x" + cols + ": more bytes than any file holds");
+        }
         byte[] pixels = readBody(name, in, bytes, fileLength < 0 ? -1 : fileLength - 16, count + " images of " + rows + "x" + cols);
         return new IdxImages(count, rows, cols, pixels);
     }
@@ -139,6 +149,9 @@ public final class IdxReader {
             return in.readInt();
         } catch (EOFException e) {
             throw new IdxFormatException(name, "truncated header: file ends before the " + what);
+        } catch (java.util.zip.ZipException e) {
+            // found by IdxReaderFuzzTest#imagesGzip: a damaged deflate block inside the header escaped as ZipException
+            throw new IdxFormatException(name, "corrupt gzip data in the header, before the " + what + " (" + e.getMessage() + ")");
         }
     }
 
@@ -182,7 +195,16 @@ public final class IdxReader {
             throw new IdxFormatException(name, "truncated: header promises " + expected + " ("
                     + claimed + " bytes) but the file holds only " + read);
         }
-        if (in.read() >= 0) {
+        int next;
+        try {
+            next = in.read();
+        } catch (java.util.zip.ZipException e) {
+            throw new IdxFormatException(name, "corrupt gzip data after " + expected + " (" + e.getMessage() + ")");
+        } catch (EOFException e) {
+            // the deflate data ended but the gzip trailer (CRC, size) is cut short: nothing checked the bytes
+            throw new IdxFormatException(name, "truncated gzip file: its trailer is missing after " + expected);
+        }
+        if (next >= 0) {
             throw new IdxFormatException(name, "trailing bytes after " + expected
                     + ": the header does not match the file size");
         }
