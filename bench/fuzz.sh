@@ -15,6 +15,7 @@ logs="$here/target/fuzz"; mkdir -p "$logs"
 for t in $targets; do
   log="$logs/${t/\#/-}.log"
   start=$(date +%s)
+  stamp="$logs/.start"; touch "$stamp"
   # @FuzzTest(maxDuration = "10m") ends a run by itself; timeout ends a shorter one (exit 124: ran out, no finding).
   JAZZER_FUZZ=1 timeout "$((minutes * 60 + 90))s" mvn -B -o surefire:test -Dtest="$t" -Dsurefire.failIfNoSpecifiedTests=false \
     >"$log" 2>&1
@@ -22,6 +23,10 @@ for t in $targets; do
   ran=$(( $(date +%s) - start ))
   execs=$(grep -oE '#[0-9]+' "$log" | tail -1)
   cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1)
+  if [ $rc -eq 124 ]; then
+    # libFuzzer saves the input it was running when timeout's SIGTERM arrived as crash-*: not a finding
+    find "$here/src/test/resources" -name 'crash-*' -newer "$stamp" -delete
+  fi
   if [ $rc -eq 0 ] || [ $rc -eq 124 ]; then
     echo "$t: ${ran} s, ${execs:-?} inputs, ${cov:-cov ?}: no finding"
   else
