@@ -1,8 +1,5 @@
 package org.sparkvae.backend;
 
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
-
 import java.util.Locale;
 import java.util.OptionalInt;
 
@@ -149,21 +146,10 @@ public final class Denormals {
         static final String WHY;
 
         static {
-            String why = null;
             String arch = System.getProperty("os.arch", "");
-            if (!arch.equals("amd64") && !arch.equals("x86_64")) {
-                why = "this CPU is " + arch + ", not x86-64";
-            } else if (!"linux".equalsIgnoreCase(System.getProperty("os.name"))) {
-                why = "not Linux";
-            } else {
-                try {
-                    NativeLibrary c = NativeLibrary.getInstance("c");
-                    c.getFunction("gnu_get_libc_version"); // glibc's own symbol: its fenv_t layout is known
-                    Native.register(Libc.class, c);
-                } catch (UnsatisfiedLinkError | RuntimeException e) {
-                    why = "not glibc, or JNA cannot bind it: " + e.getMessage();
-                }
-            }
+            // on x86-64 glibc the fenv_t layout (mxcsr at byte 28) is known
+            String why = !arch.equals("amd64") && !arch.equals("x86_64") ? "this CPU is " + arch + ", not x86-64"
+                    : Glibc.register(Libc.class);
             WHY = why;
             AVAILABLE = why == null;
         }

@@ -1,8 +1,5 @@
 package org.sparkvae.backend;
 
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
-
 /**
  * Makes the C library return large freed blocks to the system at once: glibc's {@code mallopt(M_MMAP_THRESHOLD)},
  * set once per JVM that spark-vae computes in.
@@ -92,18 +89,7 @@ public final class NativeMalloc {
         static final String WHY;
 
         static {
-            String why = null;
-            if (!"linux".equalsIgnoreCase(System.getProperty("os.name"))) {
-                why = "not Linux";
-            } else {
-                try {
-                    NativeLibrary c = NativeLibrary.getInstance("c");
-                    c.getFunction("gnu_get_libc_version"); // glibc's own symbol: M_MMAP_THRESHOLD means what we think
-                    Native.register(Libc.class, c);
-                } catch (UnsatisfiedLinkError | RuntimeException e) {
-                    why = "not glibc, or JNA cannot bind it: " + e.getMessage();
-                }
-            }
+            String why = Glibc.register(Libc.class); // glibc's M_MMAP_THRESHOLD
             WHY = why;
             AVAILABLE = why == null;
         }

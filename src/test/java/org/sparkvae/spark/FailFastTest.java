@@ -24,8 +24,8 @@ class FailFastTest {
     @TempDir
     Path dir;
 
-    /** Reads labels declared as 7 classes (the files hold 0..9) and returns the failed attempts and the error. */
-    private int failedAttempts(SparkSession session, String[] message) throws Exception {
+    /** Counts the task attempts of {@code session} that end in an exception. */
+    private static AtomicInteger failedTasks(SparkSession session) {
         AtomicInteger failed = new AtomicInteger();
         session.sparkContext().addSparkListener(new SparkListener() {
             @Override
@@ -35,6 +35,12 @@ class FailFastTest {
                 }
             }
         });
+        return failed;
+    }
+
+    /** Reads labels declared as 7 classes (the files hold 0..9) and returns the failed attempts and the error. */
+    private int failedAttempts(SparkSession session, String[] message) throws Exception {
+        AtomicInteger failed = failedTasks(session);
         Exception e = assertThrows(Exception.class, () -> session.read().format("idx").option("classes", "7")
                 .option("recordsPerPartition", "30").load(dir.toString()).select("label").collectAsList());
         message[0] = FailFast.message(e.getMessage());
@@ -81,15 +87,7 @@ class FailFastTest {
                 ch.truncate(java.nio.file.Files.size(part) / 2);
             }
             java.nio.file.Files.deleteIfExists(part.resolveSibling("." + part.getFileName() + ".crc"));
-            AtomicInteger failed = new AtomicInteger();
-            session.sparkContext().addSparkListener(new SparkListener() {
-                @Override
-                public void onTaskEnd(SparkListenerTaskEnd end) {
-                    if (end.reason() instanceof ExceptionFailure) {
-                        failed.incrementAndGet();
-                    }
-                }
-            });
+            AtomicInteger failed = failedTasks(session);
             Exception e = assertThrows(Exception.class, () -> session.read().parquet(rows.toString()).collectAsList());
             session.sparkContext().listenerBus().waitUntilEmpty();
             assertTrue(failed.get() >= 1 && failed.get() < 4, "failed attempts: " + failed.get());
