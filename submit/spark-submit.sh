@@ -27,11 +27,15 @@ while [ $# -gt 0 ]; do
 done
 [ $# -gt 0 ] || { echo "usage: $0 [--master URL] [--properties-file F] [--conf k=v] [--threads-per-task N] SUBCOMMAND [options]" >&2; exit 2; }
 # YARN and Kubernetes need spark-yarn / spark-kubernetes on the launcher's class path, which this launcher does
-# not have (Spark would end in "Could not load YARN classes" and a stack trace), and spark-vae has not yet run on
-# either: refuse in one line and say what to run instead.
+# not have (Spark would end in "Could not load YARN classes" and a stack trace): refuse in one line and say what to
+# run instead. YARN runs from the cluster's own spark-submit (README "On a YARN cluster", YarnClusterIT);
+# Kubernetes is untested.
 case "$master" in
-  yarn*|k8s://*)
-    echo "spark-submit.sh: error: --master $master: this launcher runs standalone and local masters only (no spark-yarn or spark-kubernetes on its class path, and spark-vae is not yet tested there); use your cluster's own bin/spark-submit --master $master --class org.sparkvae.cli.SparkVaeCli $build_dir/spark-vae-cluster.jar SUBCOMMAND ..." >&2
+  yarn*)
+    echo "spark-submit.sh: error: --master $master: this launcher runs standalone and local masters only (no spark-yarn on its class path); on YARN run the cluster's own \$SPARK_HOME/bin/spark-submit --master yarn --properties-file conf/spark-defaults.conf --class org.sparkvae.cli.SparkVaeCli $build_dir/spark-vae-cluster.jar SUBCOMMAND ... (README: On a YARN cluster)" >&2
+    exit 2 ;;
+  k8s://*)
+    echo "spark-submit.sh: error: --master $master: Kubernetes is not supported (untested: no spark-kubernetes here and no cluster to test on); use a standalone or YARN cluster (README: On a YARN cluster)" >&2
     exit 2 ;;
 esac
 # Nothing listens off loopback unasked: with a local or loopback master the driver, its block manager

@@ -5,7 +5,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code evaluate}: mean test -ELBO with its reconstruction and KL terms. */
@@ -15,8 +14,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "model.zip", paramLabel = "FILE", description = "Model to evaluate, any Hadoop path (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the metrics as JSON here (atomically; refused if it exists).")
-    Path out;
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the metrics as JSON here, any Hadoop path (atomically; refused if it exists).")
+    String out;
 
     @Option(names = "--overwrite", description = "Replace an existing --out file.")
     boolean overwrite;

@@ -34,6 +34,15 @@ public final class SparkVaeCli implements Runnable {
             // For the memory budgets (bench/README.md, MemoryBudgetIT): the kernel's own peak, read by this process.
             System.err.println("spark-vae: peak resident memory " + peakResidentMegabytes() + " MB (VmHWM)");
         }
+        // YARN cluster deploy mode: the ApplicationMaster calls this main on a thread of its own and reports the
+        // application's final status when it returns; System.exit would run the shutdown hooks first, and YARN would
+        // record FAILED ("Shutdown hook called before final status was reported") for a job that succeeded.
+        if ("cluster".equals(System.getProperty("spark.submit.deployMode")) && System.getProperty("spark.yarn.app.id") != null) {
+            if (status != 0) {
+                throw new IllegalStateException("spark-vae exited with status " + status + " (its error line is above)");
+            }
+            return;
+        }
         System.exit(status);
     }
 

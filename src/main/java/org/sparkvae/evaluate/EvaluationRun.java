@@ -42,10 +42,10 @@ public final class EvaluationRun {
      * instead of the IDX test split (its {@code test} rows, else its {@code train} rows; Spark only), or null.
      */
     public record Spec(String model, DataLocator data, int batchSize, long seed, boolean sampling, Integer iwaeK,
-                       Integer iwaeImages, boolean progress, SparkSetup spark, Path out, boolean overwrite, FrameSource frames) {
+                       Integer iwaeImages, boolean progress, SparkSetup spark, String out, boolean overwrite, FrameSource frames) {
         /** Evaluation on the IDX test split. */
         public Spec(String model, DataLocator data, int batchSize, long seed, boolean sampling, Integer iwaeK,
-                    Integer iwaeImages, boolean progress, SparkSetup spark, Path out, boolean overwrite) {
+                    Integer iwaeImages, boolean progress, SparkSetup spark, String out, boolean overwrite) {
             this(model, data, batchSize, seed, sampling, iwaeK, iwaeImages, progress, spark, out, overwrite, null);
         }
     }
@@ -67,8 +67,14 @@ public final class EvaluationRun {
                          @JsonProperty("model_config") VaeConfig modelConfig,
                          @JsonProperty("versions") Map<String, String> versions) {
         /** Writes the result as JSON, atomically (the run refused an existing file unless told to overwrite it). */
+        /** Writes this as JSON to {@code out}, any Hadoop path (hdfs://, s3a://, local), atomically. */
+        public void writeJson(String out) throws IOException {
+            org.sparkvae.io.HadoopFiles.writeString(out, ModelStore.json().writeValueAsString(this));
+        }
+
+        /** {@link #writeJson(String)} to a local file. */
         public void writeJson(Path out) throws IOException {
-            AtomicFiles.write(out, stream -> ModelStore.json().writeValue(stream, this));
+            writeJson(out.toString());
         }
 
         /** The lines {@code evaluate} prints. */
@@ -88,7 +94,7 @@ public final class EvaluationRun {
             throw new org.sparkvae.model.SettingException("iwaeImages", "iwaeImages must be a positive number and needs iwaeK, got " + s.iwaeImages());
         }
         if (s.out() != null && !s.overwrite()) {
-            AtomicFiles.refuseExisting(s.out(), "pass `overwrite` to replace it or choose another `out`");
+            org.sparkvae.io.HadoopFiles.refuseExisting(s.out(), "pass `overwrite` to replace it or choose another `out`");
         }
         ModelStore.Loaded loaded = ModelStore.load(s.model());
         if (s.iwaeK() != null && !loaded.vae().supportsImportanceWeights()) {

@@ -48,7 +48,10 @@ public final class SparkSessions {
         boolean local = url.startsWith("local");
         // SparkSubmit sets this property; without it (and without spark.jars) the executors of a cluster
         // never get the application's classes and every task fails four times with ClassNotFound.
-        if (!local && System.getProperty("SPARK_SUBMIT") == null && !conf.contains("spark.jars")) {
+        // YARN cluster deploy mode: the ApplicationMaster runs this driver (not SparkSubmit), sets
+        // spark.submit.deployMode=cluster and spark.yarn.app.id, and ships the jar as every container's __app__.jar.
+        boolean yarnCluster = conf.contains("spark.yarn.app.id") && "cluster".equals(conf.get("spark.submit.deployMode", ""));
+        if (!local && !yarnCluster && System.getProperty("SPARK_SUBMIT") == null && !conf.contains("spark.jars")) {
             throw new IllegalArgumentException("`master` " + url + ": a cluster's executors need the application jar; "
                     + "run it through submit/spark-submit.sh --master " + url + " SUBCOMMAND ...");
         }

@@ -194,7 +194,7 @@ class BadInputTest {
             assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals(2, p.exitValue(), out);
             assertEquals(1, out.lines().count(), out);
-            assertTrue(out.startsWith("spark-submit.sh: error: --master " + master + ": ") && out.contains("bin/spark-submit"), out);
+            assertTrue(out.startsWith("spark-submit.sh: error: --master " + master + ": ") && out.contains("README: On a YARN cluster"), out);
         }
     }
 

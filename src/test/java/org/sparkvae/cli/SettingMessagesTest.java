@@ -30,7 +30,7 @@ class SettingMessagesTest {
         try {
             java.nio.file.Path out = java.nio.file.Files.writeString(dir.resolve("m.json"), "{}");
             Exception e = assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> org.sparkvae.evaluate.EvaluationRun.run(
-                    new org.sparkvae.evaluate.EvaluationRun.Spec("m.zip", null, 100, 0, true, null, null, false, null, out, false)));
+                    new org.sparkvae.evaluate.EvaluationRun.Spec("m.zip", null, 100, 0, true, null, null, false, null, out.toString(), false)));
             assertEquals(out + ": already exists; pass `overwrite` to replace it or choose another `out`", e.getMessage());
             assertEquals(out + ": already exists; pass --overwrite to replace it or choose another --out", SparkVaeCli.describe(e));
         } finally {

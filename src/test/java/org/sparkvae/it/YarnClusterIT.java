@@ -1,0 +1,372 @@
+package org.sparkvae.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.server.MiniYARNCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.sparkvae.cli.SparkVaeCli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * spark-vae on YARN as users run it: a stock Spark 3.5.9 distribution ($SPARK_HOME/jars from src/test/spark-dist/pom.xml,
+ * with spark-yarn), its launcher building the java command line as {@code bin/spark-submit} does, the real cluster jar
+ * as the application jar (uploaded to HDFS staging and localized in every container), and an in-process YARN
+ * (MiniYARNCluster: one ResourceManager, one NodeManager launching real container JVMs) with HDFS (MiniDFSCluster),
+ * both on 127.0.0.1, as Spark's own BaseYarnClusterSuite sets them up.
+ *
+ * <p>The spark-submit arguments are the README's, read from its "On a YARN cluster" block, with only the HDFS
+ * addresses and the test's loopback settings added.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class YarnClusterIT {
+    private static final Path SPARK_HOME = Path.of("target", "spark-dist").toAbsolutePath();
+    private static final Path JAR = Path.of("target", "spark-vae-cluster.jar").toAbsolutePath();
+    private static MiniDFSCluster hdfs;
+    private static MiniYARNCluster yarn;
+    private static Path work;
+    private static Path confDir;
+    private static String fs;
+    /** Every TCP socket any process of the test listened on, sampled while the jobs ran. */
+    private static final Set<String> LISTENING = Collections.synchronizedSet(new LinkedHashSet<>());
+    /** Peak resident memory (VmHWM, MB) of every executor container JVM seen. */
+    private static final Map<Long, Long> EXECUTOR_PEAK_MB = Collections.synchronizedMap(new HashMap<>());
+
+    @BeforeAll
+    static void start() throws Exception {
+        layOutSparkHome();
+        work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "yarn-");
+        Configuration dfsConf = new Configuration();
+        dfsConf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, work.resolve("hdfs").toString());
+        hdfs = new MiniDFSCluster.Builder(dfsConf).numDataNodes(1).build();
+        hdfs.waitActive();
+        fs = hdfs.getFileSystem().getUri().toString();
+
+        YarnConfiguration conf = new YarnConfiguration();
+        conf.set("fs.defaultFS", fs);
+        conf.set("yarn.resourcemanager.hostname", "127.0.0.1");
+        // The minicluster jar has no capacity-scheduler.xml: one queue, set here (as BaseYarnClusterSuite does).
+        conf.set("yarn.scheduler.capacity.root.queues", "default");
+        conf.setInt("yarn.scheduler.capacity.root.default.capacity", 100);
+        conf.setFloat("yarn.scheduler.capacity.root.default.user-limit-factor", 1);
+        conf.setInt("yarn.scheduler.capacity.root.default.maximum-capacity", 100);
+        conf.set("yarn.scheduler.capacity.root.default.state", "RUNNING");
+        conf.set("yarn.scheduler.capacity.root.default.acl_submit_applications", "*");
+        conf.set("yarn.scheduler.capacity.root.default.acl_administer_queue", "*");
+        conf.setInt("yarn.scheduler.capacity.node-locality-delay", -1);
+        // A full developer disk must not mark the only node unhealthy.
+        conf.set("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "100.0");
+        conf.set("yarn.nodemanager.disk-health-checker.min-free-space-per-disk-mb", "0");
+        // Physical memory is enforced as on a real cluster (the memory test depends on it); virtual memory is not
+        // (a JVM reserves far more address space than it uses, and most clusters turn this check off).
+        conf.setBoolean("yarn.nodemanager.pmem-check-enabled", true);
+        conf.setBoolean("yarn.nodemanager.vmem-check-enabled", false);
+        conf.setInt("yarn.nodemanager.container-monitor.interval-ms", 1000);
+        // Room for an application master and two 1-core executors of the README's size (1500m + 2g overhead),
+        // booked, not used: a 2-core machine runs them.
+        conf.setInt("yarn.nodemanager.resource.memory-mb", 10240);
+        // MiniYARNCluster overrides the line above with this one (default 4096 MB: no room for two executors).
+        conf.setInt("yarn.minicluster.yarn.nodemanager.resource.memory-mb", 10240);
+        conf.setInt("yarn.nodemanager.resource.cpu-vcores", 4);
+        conf.setInt("yarn.scheduler.minimum-allocation-mb", 256);
+        conf.setInt("yarn.scheduler.maximum-allocation-mb", 10240);
+        // Containers run this JDK's java ({{JAVA_HOME}}/bin/java); the test JVM's environment may have no JAVA_HOME.
+        conf.set("yarn.nodemanager.admin-env", "JAVA_HOME=" + System.getProperty("java.home"));
+        yarn = new MiniYARNCluster("YarnClusterIT", 1, 1, 1);
+        yarn.init(conf);
+        yarn.start();
+        // MiniYARNCluster can return from start() before the RM has written its real port (BaseYarnClusterSuite).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (yarn.getConfig().get(YarnConfiguration.RM_ADDRESS).endsWith(":0")) {
+            assertTrue(System.nanoTime() < deadline, "ResourceManager did not come up");
+            Thread.sleep(100);
+        }
+        confDir = Files.createDirectories(work.resolve("hadoop-conf"));
+        try (OutputStream out = Files.newOutputStream(confDir.resolve("yarn-site.xml"))) {
+            yarn.getConfig().writeXml(out);
+        }
+        Configuration core = new Configuration(false);
+        core.set("fs.defaultFS", fs);
+        try (OutputStream out = Files.newOutputStream(confDir.resolve("core-site.xml"))) {
+            core.writeXml(out);
+        }
+        // Real MNIST (a slice: 1,000 training and 500 test images of the npm package's files) on HDFS.
+        Path slice = Path.of(YarnClusterIT.class.getResource("/mnist-slice").toURI());
+        try (var files = Files.list(slice)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".gz")).toList()) {
+                hdfs.getFileSystem().copyFromLocalFile(new org.apache.hadoop.fs.Path(f.toUri()),
+                        new org.apache.hadoop.fs.Path(fs + "/data/mnist/" + f.getFileName()));
+            }
+        }
+        hdfs.getFileSystem().mkdirs(new org.apache.hadoop.fs.Path(fs + "/runs"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (yarn != null) {
+            yarn.stop();
+        }
+        if (hdfs != null) {
+            hdfs.shutdown();
+        }
+    }
+
+    /** $SPARK_HOME/jars of a Spark 3.5.9 distribution with YARN support, from Maven Central (once per build directory). */
+    private static void layOutSparkHome() throws Exception {
+        Path jars = SPARK_HOME.resolve("jars");
+        if (Files.exists(SPARK_HOME.resolve("RELEASE")) && Files.exists(jars.resolve("jackson-core-2.15.2.jar"))) {
+            return;
+        }
+        Path log = Path.of("target", "spark-dist.log");
+        Process p = new ProcessBuilder("mvn", "-B", "-q", "-f", Path.of("src", "test", "spark-dist", "pom.xml").toString(),
+                "org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies", "-DoutputDirectory=" + jars)
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "mvn timed out");
+        assertEquals(0, p.exitValue(), Files.readString(log));
+        try (var s = Files.list(jars)) {
+            for (Path j : s.toList()) {
+                String name = j.getFileName().toString();
+                assertFalse(name.startsWith("spark-vae") || name.contains("nd4j") || name.contains("deeplearning4j"), name);
+            }
+        }
+        // A distribution's marker: Spark's launcher and YARN client take $SPARK_HOME/jars as the class path.
+        Files.writeString(SPARK_HOME.resolve("RELEASE"), "Spark 3.5.9 (Scala 2.12) for Hadoop 3.3.4, jars from Maven Central\n");
+    }
+
+    /** The README's spark-submit arguments for {@code subcommand}: the words after "spark-submit" on its line. */
+    static List<String> readmeArguments(String subcommand) throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        int at = readme.indexOf("## On a YARN cluster");
+        assertTrue(at >= 0, "README has no YARN section");
+        Matcher m = Pattern.compile("\\$SPARK_HOME/bin/spark-submit ((?:[^\\n]|\\\\\\n)*?) target/spark-vae-cluster\\.jar "
+                + subcommand + " ((?:[^\\n]|\\\\\\n)*)").matcher(readme.substring(at));
+        assertTrue(m.find(), "README's YARN section has no " + subcommand + " command");
+        List<String> args = new ArrayList<>(words(m.group(1)));
+        args.add(JAR.toString());
+        args.add(subcommand);
+        args.addAll(words(m.group(2)));
+        return args;
+    }
+
+    private static List<String> words(String shell) {
+        List<String> out = new ArrayList<>();
+        for (String w : shell.replace("\\\n", " ").trim().split("\\s+")) {
+            out.add(w.replace("hdfs:///", fs + "/"));
+        }
+        return out;
+    }
+
+    /**
+     * Runs {@code $SPARK_HOME/bin/spark-submit ARGS} as Spark's scripts do: org.apache.spark.launcher.Main prints the
+     * java command line (NUL-separated; it applies spark.driver.extraJavaOptions and the module flags), which is run.
+     */
+    private static Process sparkSubmit(List<String> args, Path log, Map<String, String> extraEnv) throws Exception {
+        List<String> launcher = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-cp", SPARK_HOME.resolve("jars") + "/*", "org.apache.spark.launcher.Main",
+                "org.apache.spark.deploy.SparkSubmit"));
+        launcher.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(launcher);
+        env(pb.environment(), extraEnv);
+        Process p = pb.redirectError(log.toFile()).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+        assertEquals(0, p.exitValue(), Files.readString(log));
+        List<String> command = new ArrayList<>();
+        for (String part : new String(out, StandardCharsets.UTF_8).split("\0")) {
+            if (!part.isBlank()) {
+                command.add(command.isEmpty() ? part.strip() : part);
+            }
+        }
+        ProcessBuilder run = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        env(run.environment(), extraEnv);
+        return run.start();
+    }
+
+    private static void env(Map<String, String> env, Map<String, String> extra) {
+        env.put("SPARK_HOME", SPARK_HOME.toString());
+        env.put("HADOOP_CONF_DIR", confDir.toString());
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("SPARK_LOCAL_IP", "127.0.0.1");
+        env.put("SPARK_SCALA_VERSION", "2.12"); // what a distribution's bin/load-spark-env.sh exports
+        env.remove("OMP_NUM_THREADS");
+        env.putAll(extra);
+    }
+
+    /** The test's own settings: everything on 127.0.0.1 (driver, application master and executors), no UI. */
+    private static List<String> loopback(List<String> readme) {
+        List<String> out = new ArrayList<>();
+        int at = readme.indexOf(JAR.toString());
+        out.addAll(readme.subList(0, at));
+        for (String c : List.of("spark.driver.host=127.0.0.1", "spark.driver.bindAddress=127.0.0.1",
+                "spark.yarn.appMasterEnv.SPARK_LOCAL_IP=127.0.0.1", "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1",
+                "spark.ui.enabled=false")) {
+            out.add("--conf");
+            out.add(c);
+        }
+        out.addAll(readme.subList(at, readme.size()));
+        return out;
+    }
+
+    /** Waits for a spark-submit, sampling listening sockets and executor memory of everything the test runs. */
+    private static String await(Process p, Path log, int minutes) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(minutes);
+        try {
+            while (p.isAlive() && System.nanoTime() < deadline) {
+                sample(p);
+                p.waitFor(500, TimeUnit.MILLISECONDS);
+            }
+            assertFalse(p.isAlive(), "timed out: " + Files.readString(log));
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        return Files.readString(log);
+    }
+
+    private static void sample(Process submit) throws IOException {
+        List<Long> pids = new ArrayList<>(ListeningSockets.tree(ProcessHandle.current().pid()));
+        LISTENING.addAll(ListeningSockets.of(pids));
+        for (long pid : executors()) {
+            long kb = vmHwmKb(pid);
+            if (kb > 0) {
+                EXECUTOR_PEAK_MB.merge(pid, kb / 1024, Math::max);
+            }
+        }
+    }
+
+    /** PIDs of the executor container JVMs now running (children of this JVM's NodeManager). */
+    private static List<Long> executors() {
+        return ProcessHandle.current().descendants()
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)
+                        && h.info().commandLine().map(c -> c.contains("YarnCoarseGrainedExecutorBackend")).orElse(false))
+                .map(ProcessHandle::pid).toList();
+    }
+
+    private static long vmHwmKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException | RuntimeException gone) {
+            // the container ended
+        }
+        return 0;
+    }
+
+    /** The final state of the one application named in a spark-submit log, through YarnClient. */
+    private static ApplicationReport report(String log) throws Exception {
+        Matcher m = Pattern.compile("application_(\\d+)_(\\d+)").matcher(log);
+        assertTrue(m.find(), log);
+        try (YarnClient client = YarnClient.createYarnClient()) {
+            client.init(yarn.getConfig());
+            client.start();
+            return client.getApplicationReport(org.apache.hadoop.yarn.api.records.ApplicationId.newInstance(
+                    Long.parseLong(m.group(1)), Integer.parseInt(m.group(2))));
+        }
+    }
+
+    @Test
+    @Order(1)
+    void trainInClientModeSurvivingAKilledExecutor() throws Exception {
+        Path log = work.resolve("train.log");
+        Process p = sparkSubmit(loopback(readmeArguments("train")), log, Map.of());
+        // One executor's container JVM killed once the first epoch is done: YARN starts another, Spark retries its task.
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+        while (!Files.readString(log).contains("epoch 1/") && p.isAlive() && System.nanoTime() < deadline) {
+            sample(p);
+            Thread.sleep(300);
+        }
+        String sofar = Files.readString(log);
+        assertTrue(sofar.contains("epoch 1/"), sofar);
+        List<Long> running = executors();
+        assertEquals(2, running.size(), "two executors: " + running);
+        ProcessHandle.of(running.get(0)).ifPresent(ProcessHandle::destroyForcibly);
+        String out = await(p, log, 6);
+        System.out.println(out);
+        assertEquals(0, p.exitValue(), out);
+        Matcher epochs = Pattern.compile("epoch (\\d+)/(\\d+)").matcher(out);
+        String done = null;
+        while (epochs.find()) {
+            done = epochs.group(1).equals(epochs.group(2)) ? epochs.group() : done;
+        }
+        assertTrue(done != null, "the last epoch finished: " + out);
+        ApplicationReport app = report(out);
+        assertEquals(YarnApplicationState.FINISHED, app.getYarnApplicationState());
+        assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus());
+        FileSystem dfs = hdfs.getFileSystem();
+        for (String f : List.of("/runs/yarn.zip", "/runs/yarn.json", "/runs/yarn.metrics.csv")) {
+            assertTrue(dfs.exists(new org.apache.hadoop.fs.Path(fs + f)), f + " on HDFS");
+        }
+        System.out.println("YarnClusterIT: executor peak RSS (VmHWM, MB): " + EXECUTOR_PEAK_MB.values());
+    }
+
+    @Test
+    @Order(2)
+    void evaluateInClusterModeMatchesTheSingleJvm() throws Exception {
+        Path log = work.resolve("evaluate.log");
+        String out = await(sparkSubmit(loopback(readmeArguments("evaluate")), log, Map.of()), log, 5);
+        System.out.println(out);
+        ApplicationReport app = report(out);
+        assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus(), out);
+        JsonNode onYarn;
+        try (var in = hdfs.getFileSystem().open(new org.apache.hadoop.fs.Path(fs + "/runs/yarn-metrics.json"))) {
+            onYarn = new ObjectMapper().readTree(in);
+        }
+        // The same model and data in one JVM, without Spark: z = mean of q(z|x), so the same number.
+        Path local = Files.createDirectories(work.resolve("local"));
+        hdfs.getFileSystem().copyToLocalFile(new org.apache.hadoop.fs.Path(fs + "/runs/yarn.zip"),
+                new org.apache.hadoop.fs.Path(local.resolve("yarn.zip").toUri()));
+        hdfs.getFileSystem().copyToLocalFile(new org.apache.hadoop.fs.Path(fs + "/runs/yarn.json"),
+                new org.apache.hadoop.fs.Path(local.resolve("yarn.json").toUri()));
+        String slice = Path.of(getClass().getResource("/mnist-slice").toURI()).toString();
+        Path metrics = local.resolve("metrics.json");
+        assertEquals(0, SparkVaeCli.execute("evaluate", "--single-jvm", "--no-sampling", "--data", slice,
+                "--model", local.resolve("yarn.zip").toString(), "--out", metrics.toString(), "--no-progress"));
+        JsonNode single = new ObjectMapper().readTree(metrics.toFile());
+        assertEquals(500, onYarn.get("n").asInt(), onYarn.toString());
+        double a = onYarn.get("test_neg_elbo").asDouble();
+        double b = single.get("test_neg_elbo").asDouble();
+        assertEquals(b, a, 1e-6 * Math.abs(b), "YARN " + onYarn + " vs single JVM " + single);
+    }
+
+    @Test
+    @Order(3)
+    void everythingListensOnLoopbackOnly() {
+        assertTrue(LISTENING.size() >= 6, "sampled sockets: " + LISTENING);
+        assertTrue(LISTENING.stream().allMatch(ListeningSockets::isLoopback), "listening: " + LISTENING);
+    }
+}
