@@ -39,13 +39,7 @@ class ClusterJarIT {
     /** A Spark 3.5.9 distribution's jars, resolved on their own (src/test/spark-dist/pom.xml says why). */
     @BeforeAll
     static void resolveSpark() throws Exception {
-        Path out = Path.of("target", "spark-dist-classpath.txt").toAbsolutePath();
-        Process p = new ProcessBuilder("mvn", "-B", "-q", "-f", Path.of("src", "test", "spark-dist", "pom.xml").toString(),
-                "org.apache.maven.plugins:maven-dependency-plugin:3.6.1:build-classpath", "-Dmdep.outputFile=" + out)
-                .redirectErrorStream(true).redirectOutput(Path.of("target", "spark-dist.log").toFile()).start();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "mvn timed out");
-        assertEquals(0, p.exitValue(), Files.readString(Path.of("target", "spark-dist.log")));
-        sparkClassPath = Files.readString(out).strip();
+        sparkClassPath = SparkDistribution.classPath();
         assertTrue(sparkClassPath.contains("spark-sql_2.12-3.5.9.jar"), sparkClassPath);
         for (String jar : sparkClassPath.split(":")) {
             String name = Path.of(jar).getFileName().toString();

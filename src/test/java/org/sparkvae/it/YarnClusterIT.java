@@ -51,7 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class YarnClusterIT {
-    private static final Path SPARK_HOME = Path.of("target", "spark-dist").toAbsolutePath();
+    private static final Path SPARK_HOME = SparkDistribution.HOME;
     private static final Path JAR = Path.of("target", "spark-vae-cluster.jar").toAbsolutePath();
     private static MiniDFSCluster hdfs;
     private static MiniYARNCluster yarn;
@@ -65,7 +65,7 @@ class YarnClusterIT {
 
     @BeforeAll
     static void start() throws Exception {
-        layOutSparkHome();
+        SparkDistribution.home();
         work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "yarn-");
         Configuration dfsConf = new Configuration();
         dfsConf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, work.resolve("hdfs").toString());
@@ -140,28 +140,6 @@ class YarnClusterIT {
         if (hdfs != null) {
             hdfs.shutdown();
         }
-    }
-
-    /** $SPARK_HOME/jars of a Spark 3.5.9 distribution with YARN support, from Maven Central (once per build directory). */
-    private static void layOutSparkHome() throws Exception {
-        Path jars = SPARK_HOME.resolve("jars");
-        if (Files.exists(SPARK_HOME.resolve("RELEASE")) && Files.exists(jars.resolve("jackson-core-2.15.2.jar"))) {
-            return;
-        }
-        Path log = Path.of("target", "spark-dist.log");
-        Process p = new ProcessBuilder("mvn", "-B", "-q", "-f", Path.of("src", "test", "spark-dist", "pom.xml").toString(),
-                "org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies", "-DoutputDirectory=" + jars)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "mvn timed out");
-        assertEquals(0, p.exitValue(), Files.readString(log));
-        try (var s = Files.list(jars)) {
-            for (Path j : s.toList()) {
-                String name = j.getFileName().toString();
-                assertFalse(name.startsWith("spark-vae") || name.contains("nd4j") || name.contains("deeplearning4j"), name);
-            }
-        }
-        // A distribution's marker: Spark's launcher and YARN client take $SPARK_HOME/jars as the class path.
-        Files.writeString(SPARK_HOME.resolve("RELEASE"), "Spark 3.5.9 (Scala 2.12) for Hadoop 3.3.4, jars from Maven Central\n");
     }
 
     /** The README's spark-submit arguments for {@code subcommand}: the words after "spark-submit" on its line. */
