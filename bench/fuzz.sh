@@ -8,7 +8,8 @@ set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 minutes="${1:-10}"
 targets="${2:-IdxReaderFuzzTest#images IdxReaderFuzzTest#imagesGzip IdxReaderFuzzTest#labels IdxOptionsFuzzTest#options
-ModelZipFuzzTest#modelZip ModelZipFuzzTest#modelInfoJson SweepGridFuzzTest#grid}"
+ModelZipFuzzTest#modelZip ModelZipFuzzTest#modelInfoJson SweepGridFuzzTest#grid
+VaeModelMetadataFuzzTest#metadata}"
 cd "$here"
 mvn -B -q -o test-compile >/dev/null || { echo "fuzz.sh: error: mvn test-compile failed" >&2; exit 1; }
 logs="$here/target/fuzz"; mkdir -p "$logs"

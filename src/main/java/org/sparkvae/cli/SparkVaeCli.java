@@ -168,6 +168,12 @@ public final class SparkVaeCli implements Runnable {
 
     /** One line for the user: the deepest message that says something. */
     static String describe(Throwable ex) {
+        // A Spark job on YARN whose executor was killed for exceeding its memory limit ends in Spark's words ("Job
+        // cancelled", "SparkContext was shut down", "ExecutorLostFailure ...") whichever way it ended: the kill is why.
+        String killed = org.sparkvae.spark.FailFast.lastMemoryKill();
+        if (killed != null) {
+            return killed;
+        }
         // A Spark job that failed on bad data (a damaged Parquet file, say): the data error's own line, not
         // Spark's "Job aborted due to stage failure: Task 1 in stage 0.0 failed 1 times ..." wrapper.
         if (ex.getClass().getName().startsWith("org.apache.spark.")) {

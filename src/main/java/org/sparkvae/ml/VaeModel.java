@@ -223,13 +223,13 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
         org.sparkvae.backend.ExecutorPreflight.requireSupportedGpus(sc);
         Broadcast<VaeBroadcast> model = sc.broadcast(new VaeBroadcast(vae));
-        long s = getSeed();
-        boolean sample = getSampling();
-        int batch = getBatchSize();
-        int inputs = vae.config().inputSize();
-        JavaRDD<Row> rows = df.javaRDD().mapPartitionsWithIndex((part, it) ->
-                new ScoredRows(model, it, features, index, part, s, sample, batch, inputs), true);
+        Scoring scoring = new Scoring(features, index, getSeed(), getSampling(), getBatchSize(), vae.config().inputSize());
+        JavaRDD<Row> rows = df.javaRDD().mapPartitionsWithIndex((part, it) -> new ScoredRows(model, it, part, scoring), true);
         return df.sparkSession().createDataFrame(rows, out);
+    }
+
+    /** What every task scores with: column positions (index -1: none), the Params' values and the model's D. */
+    private record Scoring(int features, int index, long seed, boolean sampling, int batch, int inputs) implements java.io.Serializable {
     }
 
     /** A partition's rows with the five columns appended, scored {@code batch} rows at a time. */
@@ -247,17 +247,16 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
         private long position;
         private Iterator<Row> ready = java.util.Collections.emptyIterator();
 
-        ScoredRows(Broadcast<VaeBroadcast> model, Iterator<Row> in, int features, int index, long partition, long seed,
-                   boolean sampling, int batch, int inputs) {
+        ScoredRows(Broadcast<VaeBroadcast> model, Iterator<Row> in, long partition, Scoring scoring) {
             this.model = model;
             this.in = in;
-            this.features = features;
-            this.index = index;
+            this.features = scoring.features();
+            this.index = scoring.index();
             this.partition = partition;
-            this.seed = seed;
-            this.sampling = sampling;
-            this.batch = batch;
-            this.inputs = inputs;
+            this.seed = scoring.seed();
+            this.sampling = scoring.sampling();
+            this.batch = scoring.batch();
+            this.inputs = scoring.inputs();
         }
 
         @Override
@@ -348,12 +347,26 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
         }
     }
 
+    /** Spark writes a VaeModel's metadata in a few hundred bytes; a larger file is not one, and is not read whole. */
+    static final int MAX_METADATA_BYTES = 64 * 1024;
+
     /** Called by reflection from {@code PipelineModel.load} and {@code DefaultParamsReader}. */
     public static MLReader<VaeModel> read() {
         return new MLReader<>() {
             @Override
             public VaeModel load(String path) {
-                DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sc(), VaeModel.class.getName());
+                // The metadata first (bounded, parsed and checked), then the model zip (ModelZipReader's checks), then
+                // the Params: a crafted directory is refused in one line before anything large is read or built.
+                // Spark's DefaultParamsReader.loadMetadata reads the file whole through sc.textFile and lets a
+                // scala.MatchError or json4s' exceptions through for a malformed one.
+                org.apache.hadoop.fs.Path metadataDir = new org.apache.hadoop.fs.Path(path, "metadata");
+                String json;
+                try {
+                    json = readMetadata(metadataDir, sc().hadoopConfiguration());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                DefaultParamsReader.Metadata metadata = parseMetadata(metadataDir.toString(), json);
                 ModelStore.Loaded loaded;
                 try {
                     loaded = ModelStore.load(new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(path, DATA_DIR), ZIP).toString());
@@ -361,10 +374,56 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
                     throw new UncheckedIOException(e);
                 }
                 VaeModel model = new VaeModel(metadata.uid(), loaded.vae(), loaded.info(), null);
-                metadata.getAndSetParams(model, scala.Option.empty());
+                setParams(metadataDir.toString(), metadata, model);
                 return model;
             }
         };
+    }
+
+    private static String readMetadata(org.apache.hadoop.fs.Path dir, org.apache.hadoop.conf.Configuration conf) throws IOException {
+        org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(conf);
+        org.apache.hadoop.fs.Path part = new org.apache.hadoop.fs.Path(dir, "part-00000");
+        if (!fs.exists(part)) {
+            throw new java.nio.file.NoSuchFileException(part + ": no Spark ML metadata (not a saved VaeModel)");
+        }
+        long length = fs.getFileStatus(part).getLen();
+        if (length > MAX_METADATA_BYTES) {
+            throw new IOException(part + ": " + length + " bytes, more than a VaeModel's metadata (at most " + MAX_METADATA_BYTES
+                    + "); not loaded");
+        }
+        try (var in = fs.open(part)) {
+            return new String(in.readNBytes((int) length), java.nio.charset.StandardCharsets.UTF_8).lines().findFirst().orElse("");
+        }
+    }
+
+    /**
+     * A VaeModel's metadata JSON as Spark's DefaultParamsReader parses it, with every failure (json4s' parse and
+     * mapping errors, a scala.MatchError on a value of the wrong type, another stage's class) as one
+     * IllegalArgumentException naming {@code where}.
+     */
+    static DefaultParamsReader.Metadata parseMetadata(String where, String json) {
+        try {
+            return DefaultParamsReader$.MODULE$.parseMetadata(json, VaeModel.class.getName());
+        } catch (Exception | StackOverflowError e) { // Scala throws Jackson's checked exceptions undeclared
+            throw refusal(where, e);
+        }
+    }
+
+    /** Sets the metadata's Params on {@code model}; an unknown Param or a value of the wrong type is refused in one line. */
+    static void setParams(String where, DefaultParamsReader.Metadata metadata, VaeModel model) {
+        try {
+            metadata.getAndSetParams(model, scala.Option.empty());
+        } catch (Exception | StackOverflowError e) { // Scala throws Jackson's checked exceptions undeclared
+            throw refusal(where, e);
+        }
+    }
+
+    private static IllegalArgumentException refusal(String where, Throwable e) {
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        if (why.length() > 200) {
+            why = why.substring(0, 200) + "...";
+        }
+        return new IllegalArgumentException(where + ": not the metadata of a saved VaeModel (" + why + "); not loaded", e);
     }
 
     public static VaeModel load(String path) {

@@ -1,8 +1,10 @@
 package org.sparkvae.spark;
 
 import org.apache.spark.ExceptionFailure;
+import org.apache.spark.ExecutorLostFailure;
 import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.sparkvae.data.IdxFormatException;
 
@@ -16,7 +18,9 @@ import java.util.WeakHashMap;
  * file or a label outside the declared classes: those fail the same way every time, after four reads. This listener
  * cancels the task's stage when it sees such a failure; the job then fails with Spark's "Job N cancelled because
  * MESSAGE", which {@link #message} turns back into the data error's own line. (Spark aborts at once only for a few
- * exception classes of its own; there is no hook to declare one's own exception non-retryable.)
+ * exception classes of its own; there is no hook to declare one's own exception non-retryable.) An executor YARN
+ * killed for exceeding its memory limit, or a task out of its executor's heap, ends the job the same way, with a line
+ * naming the setting to raise.
  */
 public final class FailFast extends SparkListener {
     /**
@@ -37,6 +41,7 @@ public final class FailFast extends SparkListener {
 
     private static final java.util.regex.Pattern CANCELLED = java.util.regex.Pattern.compile("^Job \\d+ cancelled because (.*)$",
             java.util.regex.Pattern.DOTALL);
+    private static volatile String lastMemoryKill;
     private static final Set<SparkContext> INSTALLED = Collections.newSetFromMap(new WeakHashMap<>());
 
     private final SparkContext sc;
@@ -54,12 +59,86 @@ public final class FailFast extends SparkListener {
 
     @Override
     public void onTaskEnd(SparkListenerTaskEnd end) {
-        if (end.reason() instanceof ExceptionFailure f && !sc.isStopped()) {
-            String line = dataError(f.className(), f.description(), f.fullStackTrace());
-            if (line != null) {
-                sc.cancelStage(end.stageId(), line);
+        if (sc.isStopped()) {
+            return;
+        }
+        String line = null;
+        if (end.reason() instanceof ExceptionFailure f) {
+            line = dataError(f.className(), f.description(), f.fullStackTrace());
+            if (line == null && !sc.isLocal() && "java.lang.OutOfMemoryError".equals(f.className())) {
+                line = heapExhausted(end.taskInfo().executorId(), f.description());
+                lastMemoryKill = line;
+            }
+        } else if (end.reason() instanceof ExecutorLostFailure lost && lost.exitCausedByApp() && lost.reason().isDefined()) {
+            line = memoryKill(lost.execId(), lost.reason().get());
+            lastMemoryKill = line != null ? line : lastMemoryKill;
+        }
+        if (line != null) {
+            sc.cancelStage(end.stageId(), line);
+        }
+    }
+
+    /**
+     * An executor YARN killed for memory, seen as the executor goes (also when no task was running on it, e.g. while
+     * it started, where no task failure would carry the reason): every active stage is cancelled with our line, and
+     * the line is kept for the driver's error message should the job end another way (Spark gives up after
+     * {@code spark.yarn.max.executor.failures} and stops the context).
+     */
+    @Override
+    public void onExecutorRemoved(SparkListenerExecutorRemoved removed) {
+        String line = memoryKill(removed.executorId(), String.valueOf(removed.reason()));
+        if (line == null) {
+            return;
+        }
+        lastMemoryKill = line;
+        if (!sc.isStopped()) {
+            for (int stage : sc.statusTracker().getActiveStageIds()) {
+                sc.cancelStage(stage, line);
             }
         }
+    }
+
+    /**
+     * Our line for a task that ran out of its executor's Java heap on a cluster (in one JVM, the driver's heap is the
+     * CLI's to report). The next attempt needs the same heap; Spark's executors also end themselves on an
+     * OutOfMemoryError, so the retries would only cost new executors.
+     */
+    static String heapExhausted(String executor, String description) {
+        return "executor " + executor + " ran out of Java heap (OutOfMemoryError: " + (description == null ? "" : description.strip())
+                + "): the model's parameters, gradients and Adam state pass through an executor's heap at every averaging "
+                + "round; raise spark.executor.memory (conf/spark-defaults.conf sets 1500m) — README: On a YARN cluster";
+    }
+
+    /** The line of the last executor YARN killed for memory in this JVM's Spark jobs, or null. */
+    public static String lastMemoryKill() {
+        return lastMemoryKill;
+    }
+
+    /** YARN's words (Spark's YarnAllocator) for a container it killed over its memory limit: physical or virtual. */
+    private static final java.util.regex.Pattern KILLED = java.util.regex.Pattern.compile(
+            "Container killed by YARN for exceeding (physical|virtual) memory limits\\.\\s*"
+                    + "([0-9.]+ ?[KMGTPE]?B of [0-9.]+ ?[KMGTPE]?B (?:physical|virtual) memory used)?");
+
+    /**
+     * Our line for an executor YARN killed for memory, else null. The next attempt runs the same model with the
+     * same memory and is killed again, after a new container for each of {@code spark.task.maxFailures} tries; the
+     * user would get Spark's "ExecutorLostFailure ... Consider boosting spark.executor.memoryOverhead" without the
+     * reason it happens here: ND4J keeps its arrays and native libraries off the JVM heap, in the overhead.
+     */
+    static String memoryKill(String executor, String reason) {
+        java.util.regex.Matcher m = KILLED.matcher(reason);
+        if (!m.find()) {
+            return null;
+        }
+        String used = m.group(2) == null ? "" : " (" + m.group(2).strip() + ")";
+        if (m.group(1).equals("virtual")) {
+            return "YARN killed executor " + executor + " for exceeding its virtual memory limit" + used
+                    + ": ND4J and the JVM reserve far more address space than they use; ask the cluster's admin to set "
+                    + "yarn.nodemanager.vmem-check-enabled=false (as EMR and Dataproc do) — README: On a YARN cluster";
+        }
+        return "YARN killed executor " + executor + " for exceeding its memory limit" + used
+                + ": ND4J's arrays and native libraries live off the JVM heap, in spark.executor.memoryOverhead; raise it "
+                + "(conf/spark-defaults.conf sets 2g beside a 1500m spark.executor.memory) — README: On a YARN cluster";
     }
 
     /**

@@ -61,6 +61,16 @@ public final class FrameData {
      */
     public static FrameData load(SparkSession session, String path, String format, DataMode mode, ImageShape shape,
                                  Integer expectedInputSize) {
+        return load(session, path, format, mode, shape, expectedInputSize, d -> { });
+    }
+
+    /**
+     * As {@link #load(SparkSession, String, String, DataMode, ImageShape, Integer)}; {@code declaredD} is given D before
+     * the data pass when the column declares it (an ML attribute group's size, the image shape of its metadata or of
+     * {@code shape}), so that a model too large to build is refused before the executors read a single row.
+     */
+    public static FrameData load(SparkSession session, String path, String format, DataMode mode, ImageShape shape,
+                                 Integer expectedInputSize, java.util.function.IntConsumer declaredD) {
         Dataset<Row> raw;
         try {
             raw = session.read().format(format).load(SparkSetup.absolute(path));
@@ -83,6 +93,12 @@ public final class FrameData {
         if (given != null && given != mode) {
             throw new IllegalArgumentException(path + ": features hold " + given.cliName() + " pixels (its metadata), the run models "
                     + mode.cliName() + " pixels; choose the matching `dataMode` or likelihood");
+        }
+        int declared = shape != null ? shape.pixels() : shapeIn(f.metadata()) != null ? shapeIn(f.metadata()).pixels()
+                : f.dataType() instanceof org.apache.spark.ml.linalg.VectorUDT
+                ? org.apache.spark.ml.attribute.AttributeGroup.fromStructField(f).size() : -1;
+        if (declared > 0) {
+            declaredD.accept(declared);
         }
         Column values = FeatureColumn.asFloatArray(f);
         // One pass on the executors: rows, the range of D, the value range, rows with a null or NaN value.

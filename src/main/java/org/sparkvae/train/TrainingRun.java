@@ -110,7 +110,10 @@ public final class TrainingRun {
             source.requireSpark(s.spark() != null);
             early = s.spark().session("spark-vae train");
             try {
-                frameTrain = FrameData.load(early, source.train(), source.format(), mode, source.shape(), null);
+                // D declared by the column's metadata: the model's size is checked before the data pass (and again after).
+                java.util.function.IntConsumer sizeCheck = s.resume() ? d -> { }
+                        : d -> org.sparkvae.model.ModelSize.of(s.config().withInputSize(d), s.batchSize()).check();
+                frameTrain = FrameData.load(early, source.train(), source.format(), mode, source.shape(), null, sizeCheck);
                 frameTest = source.test() == null ? null
                         : FrameData.load(early, source.test(), source.format(), mode, frameTrain.shape(), frameTrain.inputSize());
                 if (s.config().arch() == org.sparkvae.model.Architecture.CNN && frameTrain.shape() != null
@@ -139,14 +142,31 @@ public final class TrainingRun {
         }
         Checkpoints checkpoints = new Checkpoints(checkpointDirFor(model));
         try (SparkSession sourceSession = early) { // closed on every path out (null: nothing to close)
-            return train(s, config, shape, mode, model, outputs, metricsCsv, curvesPng, metricsFiles, checkpoints,
-                    sourceSession, frameTrain, frameTest);
+            return train(s, config, shape, new Outputs(model, outputs, metricsCsv, curvesPng, metricsFiles, checkpoints),
+                    new Frames(sourceSession, frameTrain, frameTest));
         }
     }
 
-    private static Result train(Spec s, VaeConfig config, ImageShape shape, DataMode mode, String model, List<String> outputs,
-                                String metricsCsv, String curvesPng, MetricsFiles metricsFiles, Checkpoints checkpoints,
-                                SparkSession sourceSession, FrameData frameTrain, FrameData frameTest) throws Exception {
+    /** Where one run writes: the model, every file it may replace, its metrics files and its checkpoints. */
+    private record Outputs(String model, List<String> all, String metricsCsv, String curvesPng, MetricsFiles metricsFiles,
+                           Checkpoints checkpoints) {
+    }
+
+    /** Rows from a Spark data source, checked by the first data pass, and its session; all null for IDX data. */
+    private record Frames(SparkSession session, FrameData train, FrameData test) {
+    }
+
+    private static Result train(Spec s, VaeConfig config, ImageShape shape, Outputs out, Frames frames) throws Exception {
+        DataMode mode = s.mode();
+        String model = out.model();
+        List<String> outputs = out.all();
+        String metricsCsv = out.metricsCsv();
+        String curvesPng = out.curvesPng();
+        MetricsFiles metricsFiles = out.metricsFiles();
+        Checkpoints checkpoints = out.checkpoints();
+        SparkSession sourceSession = frames.session();
+        FrameData frameTrain = frames.train();
+        FrameData frameTest = frames.test();
         Vae vae;
         int firstEpoch = 1;
         List<EpochRecord> history = new ArrayList<>();

@@ -389,4 +389,22 @@ class BadInputTest {
             assertEquals(List.of(), left.toList(), "nothing written");
         }
     }
+
+    /**
+     * D declared before any row is read (here by --image-shape; a vector column's ML attribute metadata does the same):
+     * the model's size is refused before the data pass. Rows of 4 values would otherwise be refused by that pass
+     * ("rows have 4 values, but the image shape ... has 2250000"), so this line shows which check ran first.
+     */
+    @Test
+    void aModelTooLargeForItsDeclaredShapeIsRefusedBeforeTheDataPass() throws Exception {
+        Path rows = Files.createDirectories(dir.resolve("declared"));
+        Files.writeString(rows.resolve("rows.json"), "{\"features\":[0.0,1.0,0.0,1.0]}\n{\"features\":[1.0,0.0,1.0,0.0]}\n");
+        Path runs = Files.createDirectories(dir.resolve("runs-declared"));
+        Run r = run("train", "--data", rows.toString(), "--data-format", "json", "--image-shape", "1500x1500",
+                "--model", runs.resolve("m.zip").toString(), "--no-progress");
+        assertOneErrorLine(r, 1, "inputSize 2250000", "2250000-512-512-20", "more than the 2,147,483,647 one ND4J array holds");
+        try (var left = Files.list(runs)) {
+            assertEquals(List.of(), left.toList(), "nothing written");
+        }
+    }
 }

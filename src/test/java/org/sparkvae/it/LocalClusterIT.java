@@ -225,6 +225,61 @@ class LocalClusterIT {
         }
     }
 
+    /**
+     * A Parquet training source with one part file cut short (a copy that stopped half-way): the executors read the
+     * parts, the first task that meets the damaged one fails, and the job ends there (FailFast) with the cause in one
+     * line: no retries on the other worker, no Spark wrapper, no stack trace on the console.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(1)
+    void aCorruptParquetSourceEndsAtItsFirstFailedTask() throws Exception {
+        Path rows = dir.resolve("rows.parquet");
+        try (org.apache.spark.sql.SparkSession session = org.apache.spark.sql.SparkSession.builder().master("local[1]")
+                .appName("LocalClusterIT-parquet").config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate()) {
+            List<org.apache.spark.sql.Row> data = new ArrayList<>();
+            java.util.Random random = new java.util.Random(5);
+            for (int i = 0; i < 800; i++) {
+                double[] x = new double[16];
+                for (int j = 0; j < x.length; j++) {
+                    x[j] = random.nextDouble() < 0.3 ? 1 : 0;
+                }
+                data.add(org.apache.spark.sql.RowFactory.create(org.apache.spark.ml.linalg.Vectors.dense(x)));
+            }
+            session.createDataFrame(data, new org.apache.spark.sql.types.StructType().add("features",
+                    new org.apache.spark.ml.linalg.VectorUDT())).repartition(4).write().parquet(rows.toString());
+        }
+        List<Path> parts;
+        try (var files = Files.list(rows)) {
+            parts = files.filter(f -> f.getFileName().toString().startsWith("part-")).sorted().toList();
+        }
+        assertEquals(4, parts.size(), parts.toString());
+        Path damaged = parts.get(parts.size() - 1); // not the first: Spark reads one footer on the driver for the schema
+        byte[] whole = Files.readAllBytes(damaged);
+        Files.write(damaged, java.util.Arrays.copyOf(whole, whole.length / 2));
+        Files.deleteIfExists(damaged.resolveSibling("." + damaged.getFileName() + ".crc")); // as a plain copy leaves it
+
+        Path log = dir.resolve("parquet.log");
+        ProcessBuilder pb = new ProcessBuilder(script("spark-submit.sh"), "--master", masterUrl, "train", "--data", rows.toString(),
+                "--data-format", "parquet", "--epochs", "1", "--workers", "2", "--model", dir.resolve("p.zip").toString(),
+                "--no-progress").redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("SPARK_VAE_NO_BUILD", "1");
+        pb.environment().put("SPARK_VAE_CLUSTER_DIR", STATE.toString());
+        Process p = pb.start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "timed out");
+        String out = Files.readString(log);
+        assertEquals(1, p.exitValue(), out);
+        List<String> errors = out.lines().filter(l -> l.contains(" error: ") || l.matches("\\d\\d:\\d\\d:\\d\\d ERROR .*")).toList();
+        String last = out.lines().reduce((a, b) -> b).orElse("");
+        System.out.println("LocalClusterIT: " + last);
+        assertTrue(last.startsWith("spark-vae train: error: ") && last.contains(damaged.getFileName().toString()),
+                "the cause in one line, naming the file: " + last + "\n" + out);
+        assertEquals(1, errors.size(), "one error line, no ERROR lines of Spark's: " + errors + "\n" + out);
+        assertFalse(out.contains("\tat "), "no stack trace: " + out);
+        assertFalse(out.contains("failed 4 times") || out.contains("Job aborted"), "not retried: " + out);
+        assertFalse(Files.exists(dir.resolve("p.zip")), out);
+    }
+
     /** The cluster requires its secret: a driver without it is refused (the master logs why) and never runs. */
     @Test
     @org.junit.jupiter.api.Order(3)

@@ -4,7 +4,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkvae.data.RealData;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -21,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The analysis outputs of a real run, through the launcher: a short training run on real MNIST
- * (metrics CSV, Parquet and curves), {@code project} (latents Parquet with its columns, the scatter),
+ * The analysis outputs of a real run, through the launcher: the README's main training run on real MNIST
+ * (metrics CSV, Parquet and curves; shared through ReadmeJobs), {@code project} (latents Parquet with its columns, the scatter),
  * and {@code report}, whose HTML is loaded in a real browser (Debian's headless Chromium, installed by
  * .ci/run): every image must decode (naturalWidth &gt; 0), and a screenshot must show them rendered.
  */
@@ -40,12 +39,6 @@ class ReportIT {
         return out;
     }
 
-    private static List<String> launcher(String... args) {
-        List<String> c = new ArrayList<>(List.of(Path.of("submit", "spark-vae").toAbsolutePath().toString()));
-        c.addAll(List.of(args));
-        return c;
-    }
-
     private List<String> chromium(String... args) {
         List<String> c = new ArrayList<>(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -56,19 +49,16 @@ class ReportIT {
 
     @Test
     void trainProjectReportAndRenderInABrowser() throws Exception {
-        String data = RealData.mnist().toString();
-        Path model = dir.resolve("r.zip");
-        run(dir.resolve("train.log"), launcher("train", "--data", data, "--model", model.toString(), "--epochs", "2",
-                "--latent-dim", "4", "--no-progress"), 10);
-        List<String> csv = Files.readAllLines(dir.resolve("r.metrics.csv"));
-        assertEquals(3, csv.size());
+        // The README's main model, its projection and its report, run once for MnistBarIT, JobMemoryIT and this test.
+        ReadmeJobs.mainModel();
+        List<String> csv = Files.readAllLines(ReadmeJobs.path("runs/m10.metrics.csv"));
+        assertEquals(11, csv.size(), "header and ten epochs");
         assertTrue(csv.get(0).startsWith("epoch,train_neg_elbo,test_neg_elbo,test_recon,test_kl"), csv.get(0));
-        assertTrue(Files.size(dir.resolve("r.curves.png")) > 1000);
+        assertTrue(Files.size(ReadmeJobs.path("runs/m10.curves.png")) > 1000);
 
-        Path projection = dir.resolve("proj");
-        String projected = run(dir.resolve("project.log"), launcher("project", "--model", model.toString(), "--data", data,
-                "--out", projection.toString(), "--master", "local[2]", "--no-progress"), 10);
-        assertTrue(projected.contains("projected 10000 test images (M=4), PC1+PC2 explain"), projected);
+        String projected = ReadmeJobs.project().out();
+        Path projection = ReadmeJobs.path("runs/m10-projection");
+        assertTrue(projected.contains("projected 10000 test images (M=10), PC1+PC2 explain"), projected);
         BufferedImage scatter = ImageIO.read(projection.resolve("latent-pca.png").toFile());
         assertTrue(scatter.getWidth() >= 800, "scatter width " + scatter.getWidth());
 
@@ -80,15 +70,14 @@ class ReportIT {
             assertEquals(10_000, latents.count());
             Row first = latents.orderBy("index").first();
             assertEquals(7, first.getInt(1), "first test label");
-            assertEquals(4, first.getList(2).size());
-            var metrics = spark.read().parquet(dir.resolve("r.metrics.parquet").toString());
-            assertEquals(2, metrics.count());
-            assertTrue(metrics.filter("test_neg_elbo > 0 AND test_neg_elbo < 300").count() == 2, "test -ELBO per epoch");
+            assertEquals(10, first.getList(2).size());
+            var metrics = spark.read().parquet(ReadmeJobs.path("runs/m10.metrics.parquet").toString());
+            assertEquals(10, metrics.count());
+            assertTrue(metrics.filter("test_neg_elbo > 0 AND test_neg_elbo < 300").count() == 10, "test -ELBO per epoch");
         }
 
-        Path reportDir = dir.resolve("report");
-        run(dir.resolve("report.log"), launcher("report", "--model", model.toString(), "--data", data,
-                "--out", reportDir.toString(), "--master", "local[2]", "--no-progress"), 10);
+        ReadmeJobs.report();
+        Path reportDir = ReadmeJobs.path("runs/m10-report");
         Path html = reportDir.resolve("report.html");
         String page = Files.readString(html);
         int images = count(page, "<img ");
@@ -96,7 +85,7 @@ class ReportIT {
         assertTrue(!page.contains("src=\"file:") && !page.contains("src=\"http"), "self-contained");
 
         // The browser: a copy of the page reports in its title how many images decoded.
-        Path probe = reportDir.resolve("probe.html");
+        Path probe = dir.resolve("probe.html"); // the page is self-contained: it needs nothing beside it
         Files.writeString(probe, page.replace("</body>", "<script>window.addEventListener('load', () => {"
                 + "const imgs = [...document.images]; document.title = 'loaded ' + imgs.filter(i => i.complete && i.naturalWidth > 0).length"
                 + " + ' of ' + imgs.length; });</script></body>"));

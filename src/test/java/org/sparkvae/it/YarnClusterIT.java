@@ -99,7 +99,9 @@ class YarnClusterIT {
         // MiniYARNCluster overrides the line above with this one (default 4096 MB: no room for two executors).
         conf.setInt("yarn.minicluster.yarn.nodemanager.resource.memory-mb", 10240);
         conf.setInt("yarn.nodemanager.resource.cpu-vcores", 4);
-        conf.setInt("yarn.scheduler.minimum-allocation-mb", 256);
+        // Containers sized nearly to the MB (a small minimum allocation): the memory test's executor gets 544 MB for its
+        // 512m + 1m, not a rounded-up 768 MB.
+        conf.setInt("yarn.scheduler.minimum-allocation-mb", 32);
         conf.setInt("yarn.scheduler.maximum-allocation-mb", 10240);
         // Containers run this JDK's java ({{JAVA_HOME}}/bin/java); the test JVM's environment may have no JAVA_HOME.
         conf.set("yarn.nodemanager.admin-env", "JAVA_HOME=" + System.getProperty("java.home"));
@@ -341,8 +343,61 @@ class YarnClusterIT {
         assertEquals(b, a, 1e-6 * Math.abs(b), "YARN " + onYarn + " vs single JVM " + single);
     }
 
+    /**
+     * The README's train line on rows of D = 12,000 values (a Parquet source on HDFS) with executors of a 1 GB heap and
+     * 1 MB of overhead: the network's 12.5 million parameters with their gradients and Adam moments (200 MB off-heap,
+     * and as much again in the heap at every averaging round) do not fit, and the user gets one line that names the
+     * setting to raise, not Spark's task-loss trace after four new containers. (With a 512 MB heap, tried first, every
+     * attempt ran out of heap and Spark went on for minutes, through a second application attempt.)
+     */
     @Test
     @Order(3)
+    void anExecutorTooSmallForTheModelFailsInOneLineNamingTheSetting() throws Exception {
+        Path wide = work.resolve("wide.parquet");
+        try (org.apache.spark.sql.SparkSession session = org.apache.spark.sql.SparkSession.builder().master("local[1]")
+                .appName("YarnClusterIT-wide").config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate()) {
+            List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+            java.util.Random random = new java.util.Random(3);
+            for (int i = 0; i < 64; i++) {
+                double[] x = new double[12_000];
+                for (int j = 0; j < x.length; j++) {
+                    x[j] = random.nextInt(2);
+                }
+                rows.add(org.apache.spark.sql.RowFactory.create(org.apache.spark.ml.linalg.Vectors.dense(x)));
+            }
+            session.createDataFrame(rows, new org.apache.spark.sql.types.StructType().add("features",
+                    new org.apache.spark.ml.linalg.VectorUDT())).coalesce(1).write().parquet(wide.toString());
+        }
+        hdfs.getFileSystem().copyFromLocalFile(new org.apache.hadoop.fs.Path(wide.toUri()),
+                new org.apache.hadoop.fs.Path(fs + "/data/wide.parquet"));
+        List<String> readme = loopback(readmeArguments("train"));
+        int at = readme.indexOf(JAR.toString());
+        List<String> args = new ArrayList<>(readme.subList(0, at));
+        args.addAll(List.of("--conf", "spark.executor.memory=1g", "--conf", "spark.executor.memoryOverhead=1m", JAR.toString(),
+                "train", "--data", fs + "/data/wide.parquet", "--data-format", "parquet", "--model", fs + "/runs/wide.zip",
+                "--workers", "2", "--epochs", "1", "--no-progress"));
+        Path log = work.resolve("train-wide.log");
+        Process p = sparkSubmit(args, log, Map.of());
+        String out = await(p, log, 5);
+        System.out.println("YarnClusterIT: executor peak RSS (VmHWM, MB) so far: " + EXECUTOR_PEAK_MB.values());
+        assertEquals(1, p.exitValue(), out);
+        List<String> lines = out.lines().filter(l -> l.startsWith("spark-vae")).toList();
+        assertTrue(!lines.isEmpty(), out);
+        String last = lines.get(lines.size() - 1);
+        System.out.println("YarnClusterIT: " + last);
+        // Which limit it meets first depends on the JVM's heap sizing: YARN's (resident memory over 1g + 1m: a pmem kill)
+        // or the heap's (the averaging round's parameters and Adam state: an OutOfMemoryError in the task). Either way one
+        // line naming the setting to raise, at the first failure: not four new containers, then Spark's trace.
+        assertTrue(last.matches("spark-vae train: error: (YARN killed executor \\S+ for exceeding its memory limit .*"
+                        + "spark\\.executor\\.memoryOverhead.*|executor \\S+ ran out of Java heap .*spark\\.executor\\.memory .*)"),
+                "the last line: " + last + "\n" + out);
+        assertTrue(!out.contains("failed 4 times"), "not retried until Spark gives up: " + out);
+        assertFalse(hdfs.getFileSystem().exists(new org.apache.hadoop.fs.Path(fs + "/runs/wide.zip")), "no model written");
+    }
+
+    @Test
+    @Order(4)
     void everythingListensOnLoopbackOnly() {
         assertTrue(LISTENING.size() >= 6, "sampled sockets: " + LISTENING);
         assertTrue(LISTENING.stream().allMatch(ListeningSockets::isLoopback), "listening: " + LISTENING);

@@ -73,6 +73,22 @@ class FailFastTest {
         assertEquals(null, FailFast.message(null));
     }
 
+    /** Spark 3.5's YarnAllocator text for a container YARN killed over its memory limits, as ExecutorLostFailure carries it. */
+    @Test
+    void aYarnMemoryKillNamesTheSettingToRaise() {
+        String pmem = FailFast.memoryKill("2", "Container killed by YARN for exceeding physical memory limits. "
+                + "1.1 GB of 1 GB physical memory used. Consider boosting spark.executor.memoryOverhead.");
+        assertTrue(pmem.startsWith("YARN killed executor 2 for exceeding its memory limit (1.1 GB of 1 GB physical memory used): "), pmem);
+        assertTrue(pmem.contains("spark.executor.memoryOverhead") && pmem.contains("README: On a YARN cluster"), pmem);
+        String vmem = FailFast.memoryKill("1", "Container killed by YARN for exceeding virtual memory limits. "
+                + "5.3 GB of 2.1 GB virtual memory used. Consider boosting spark.executor.memoryOverhead or disabling "
+                + "yarn.nodemanager.vmem-check-enabled because of YARN-4714.");
+        assertTrue(vmem.contains("(5.3 GB of 2.1 GB virtual memory used)") && vmem.contains("yarn.nodemanager.vmem-check-enabled=false"), vmem);
+        // A container lost for any other reason (a killed JVM, a lost node) is left to Spark's retries.
+        assertEquals(null, FailFast.memoryKill("3", "Container marked as failed: container_1_0001_01_000002 on host: 127.0.0.1. "
+                + "Exit status: 137. Diagnostics: [2026-12-03 07:00:00.000]Container killed on request. Exit code is 137"));
+    }
+
     /** A truncated Parquet part file (any Spark source, not only IDX): ended at its first failure, in its own words. */
     @Test
     void aDamagedParquetFileIsNotRetried() throws Exception {

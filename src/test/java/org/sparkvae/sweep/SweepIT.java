@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * fails makes the sweep exit 1 with a summary.
  */
 class SweepIT {
-    private static final String GRID = "latent_dims: [2, 4, 6]\npriors: [gaussian, mog]\nepochs: 1\ntrain_images: 3000\n"
+    private static final String GRID = "latent_dims: [2, 4]\npriors: [gaussian, mog]\nepochs: 1\ntrain_images: 3000\n"
             + "iwae_k: 10\niwae_images: 200\n";
 
     @TempDir
@@ -76,20 +76,20 @@ class SweepIT {
         first.toHandle().destroyForcibly(); // the launcher execs java: this is the driver itself
         first.waitFor(1, TimeUnit.MINUTES);
         Set<String> finishedBefore = names(results);
-        assertTrue(!finishedBefore.isEmpty() && finishedBefore.size() < 6,
-                "killed mid-sweep with " + finishedBefore.size() + " of 6 finished: " + Files.readString(dir.resolve("first.log")));
+        assertTrue(!finishedBefore.isEmpty() && finishedBefore.size() < 4,
+                "killed mid-sweep with " + finishedBefore.size() + " of 4 finished: " + Files.readString(dir.resolve("first.log")));
 
         String second = finish(start(dir.resolve("second.log"), args), dir.resolve("second.log"), 0);
         assertTrue(second.contains("skipped " + finishedBefore.size() + " finished configs"), second);
-        assertTrue(second.contains("6 configs, " + (6 - finishedBefore.size()) + " trained"), second);
+        assertTrue(second.contains("4 configs, " + (4 - finishedBefore.size()) + " trained"), second);
         SweepResults r = new SweepResults(out.toString());
-        assertEquals(6, r.finished().size());
+        assertEquals(4, r.finished().size());
         for (String key : finishedBefore) {
             assertEquals(1, r.attempts(key), "finished before the kill, not trained again: " + key);
         }
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
-        assertEquals(7, csv.size(), "header + one row per configuration");
-        assertEquals(6, csv.stream().skip(1).map(l -> l.split(",")[0]).distinct().count(), "each configuration exactly once");
+        assertEquals(5, csv.size(), "header + one row per configuration");
+        assertEquals(4, csv.stream().skip(1).map(l -> l.split(",")[0]).distinct().count(), "each configuration exactly once");
         assertTrue(Files.size(out.resolve("leaderboard.png")) > 1000);
         assertTrue(Files.readString(out.resolve("sweep-report.html")).contains("data:image/png;base64,"));
         assertTrue(Files.isDirectory(out.resolve("results.parquet")));
@@ -113,16 +113,16 @@ class SweepIT {
         assertTrue(page.contains("Sweep: leaderboard") && page.contains("Sweep: results"), "sweep section in the run report");
 
         String third = finish(start(dir.resolve("third.log"), args), dir.resolve("third.log"), 0);
-        assertTrue(third.contains("skipped 6 finished configs; training 0") && third.contains("0 trained, 6 skipped"), third);
+        assertTrue(third.contains("skipped 4 finished configs; training 0") && third.contains("0 trained, 4 skipped"), third);
 
         // The same grid in data mode (parameter averaging, one config after another): same table shape.
         Path dataOut = dir.resolve("sweep-data");
         String data = finish(start(dir.resolve("data.log"), "--grid", grid.toString(), "--out", dataOut.toString(),
                 "--master", "local[2]", "--parallel", "data", "--data-root", dataRoot().toString()), dir.resolve("data.log"), 0);
-        assertTrue(data.contains("6 configs, 6 trained"), data);
-        assertEquals(6, new SweepResults(dataOut.toString()).finished().size());
-        System.out.println("SweepIT wall times: configs " + wall(second) + " s (rerun of " + (6 - finishedBefore.size())
-                + " configs), data " + wall(data) + " s (6 configs)");
+        assertTrue(data.contains("4 configs, 4 trained"), data);
+        assertEquals(4, new SweepResults(dataOut.toString()).finished().size());
+        System.out.println("SweepIT wall times: configs " + wall(second) + " s (rerun of " + (4 - finishedBefore.size())
+                + " configs), data " + wall(data) + " s (4 configs)");
     }
 
     /** submit/sweep.sh DIR and DIR/ are one sweep: the second start exits 0 at once and says so in DIR.log. */
