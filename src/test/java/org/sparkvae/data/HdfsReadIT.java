@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A real (in-process) HDFS: IDX files read through hdfs:// paths, and the whole job (train with
  * per-epoch checkpoints, resume, evaluate on Spark) run with hdfs:// paths only.
  */
+@org.junit.jupiter.api.parallel.ResourceLock("hadoop-minicluster") // YarnClusterIT.HADOOP_MINICLUSTER: one in-process Hadoop at a time
 class HdfsReadIT {
     private static MiniDFSCluster hdfs;
     private static String root;

@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * spark-vae: both run through {@code SparkSubmit} on {@code local[2]} and read real MNIST (count, the vector column's
  * type and size, the first record's label and pixels, checked against the files).
  */
+@org.junit.jupiter.api.parallel.ResourceLock(SparkDistribution.LOCK)
 class ClusterJarIT {
     private static final Pattern CHECK = Pattern.compile(
             "IDX-CHECK count=(\\d+) test=(\\d+) type=(\\w+) size=(\\d+) label0=(\\d+) sum0=([0-9.E]+)");

@@ -322,7 +322,7 @@ class LocalClusterIT {
         String data = Path.of("src", "test", "resources", "mnist-slice").toAbsolutePath().toString();
         Path log = dir.resolve("train-kill.log");
         ProcessBuilder pb = new ProcessBuilder(script("spark-submit.sh"), "--master", masterUrl,
-                "--conf", "spark.task.maxFailures=4", "train", "--data", data, "--epochs", "6", "--batch-size", "100",
+                "--conf", "spark.task.maxFailures=4", "train", "--data", data, "--epochs", "4", "--batch-size", "100",
                 "--averaging-frequency", "2", "--workers", "2", "--model", dir.resolve("k.zip").toString(), "--no-progress")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("SPARK_VAE_NO_BUILD", "1");
@@ -330,10 +330,10 @@ class LocalClusterIT {
         Process p = pb.start();
         // Kill worker 1 (its Worker JVM, by PID) once training is under way.
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (!Files.readString(log).contains("epoch 1/6") && System.nanoTime() < deadline && p.isAlive()) {
+        while (!Files.readString(log).contains("epoch 1/4") && System.nanoTime() < deadline && p.isAlive()) {
             Thread.sleep(200);
         }
-        assertTrue(Files.readString(log).contains("epoch 1/6"), Files.readString(log));
+        assertTrue(Files.readString(log).contains("epoch 1/4"), Files.readString(log));
         long worker = Long.parseLong(Files.readString(STATE.resolve("worker-1.pid")).strip());
         ProcessHandle handle = ProcessHandle.of(worker).orElseThrow();
         handle.descendants().forEach(ProcessHandle::destroyForcibly); // its executor JVM
@@ -341,7 +341,7 @@ class LocalClusterIT {
         assertTrue(p.waitFor(8, TimeUnit.MINUTES), "training did not finish after the worker was killed");
         String out = Files.readString(log);
         assertEquals(0, p.exitValue(), out);
-        assertTrue(out.contains("epoch 6/6"), out);
+        assertTrue(out.contains("epoch 4/4"), out);
         assertTrue(out.contains("Lost executor"), "the driver must have seen the executor go: " + out);
         assertTrue(Files.exists(dir.resolve("k.zip")), out);
     }

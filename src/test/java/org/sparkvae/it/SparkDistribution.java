@@ -16,6 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class SparkDistribution {
     static final Path HOME = Path.of("target", "spark-dist").toAbsolutePath();
+    /** The JUnit resource lock of the classes that lay out or run this distribution. */
+    static final String LOCK = "spark-dist";
 
     private SparkDistribution() { }
 

@@ -50,7 +50,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * addresses and the test's loopback settings added.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT) // beside the other ITs
+@org.junit.jupiter.api.parallel.ResourceLock(YarnClusterIT.HADOOP_MINICLUSTER)
+@org.junit.jupiter.api.parallel.ResourceLock(SparkDistribution.LOCK)
 class YarnClusterIT {
+    /** In-process Hadoop clusters share static state (metrics, UGI): one test class at a time runs them. */
+    static final String HADOOP_MINICLUSTER = "hadoop-minicluster";
+
     private static final Path SPARK_HOME = SparkDistribution.HOME;
     private static final Path JAR = Path.of("target", "spark-vae-cluster.jar").toAbsolutePath();
     private static MiniDFSCluster hdfs;
@@ -281,6 +287,7 @@ class YarnClusterIT {
 
     @Test
     @Order(1)
+    @org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.SAME_THREAD) // in order
     void trainInClientModeSurvivingAKilledExecutor() throws Exception {
         Path log = work.resolve("train.log");
         Process p = sparkSubmit(loopback(readmeArguments("train")), log, Map.of());
@@ -316,6 +323,7 @@ class YarnClusterIT {
 
     @Test
     @Order(2)
+    @org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.SAME_THREAD) // in order
     void evaluateInClusterModeMatchesTheSingleJvm() throws Exception {
         Path log = work.resolve("evaluate.log");
         String out = await(sparkSubmit(loopback(readmeArguments("evaluate")), log, Map.of()), log, 5);
@@ -344,38 +352,38 @@ class YarnClusterIT {
     }
 
     /**
-     * The README's train line on rows of D = 12,000 values (a Parquet source on HDFS) with executors of a 1 GB heap and
+     * The README's train line on rows of D = 12,000 values (JSON lines on HDFS) with executors of a 512 MB heap and
      * 1 MB of overhead: the network's 12.5 million parameters with their gradients and Adam moments (200 MB off-heap,
      * and as much again in the heap at every averaging round) do not fit, and the user gets one line that names the
-     * setting to raise, not Spark's task-loss trace after four new containers. (With a 512 MB heap, tried first, every
-     * attempt ran out of heap and Spark went on for minutes, through a second application attempt.)
+     * setting to raise at the first failure, not Spark's task-loss trace after four new containers (before FailFast
+     * handled it, Spark went on for minutes, through a second application attempt). The heap runs out first here. This
+     * MiniYARNCluster did not enforce its physical-memory limit: with a 1 GB heap the executors reached 1,246 and
+     * 1,291 MB resident (VmHWM) in 1,056 MB containers and were not killed, so YARN's kill line is checked against
+     * Spark's own text in FailFastTest only.
      */
     @Test
     @Order(3)
+    @org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.SAME_THREAD) // in order
     void anExecutorTooSmallForTheModelFailsInOneLineNamingTheSetting() throws Exception {
-        Path wide = work.resolve("wide.parquet");
-        try (org.apache.spark.sql.SparkSession session = org.apache.spark.sql.SparkSession.builder().master("local[1]")
-                .appName("YarnClusterIT-wide").config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate()) {
-            List<org.apache.spark.sql.Row> rows = new ArrayList<>();
-            java.util.Random random = new java.util.Random(3);
-            for (int i = 0; i < 64; i++) {
-                double[] x = new double[12_000];
-                for (int j = 0; j < x.length; j++) {
-                    x[j] = random.nextInt(2);
-                }
-                rows.add(org.apache.spark.sql.RowFactory.create(org.apache.spark.ml.linalg.Vectors.dense(x)));
+        // JSON lines (any Spark source takes the place of IDX files), written without a SparkSession in this JVM.
+        Path wide = Files.createDirectories(work.resolve("wide"));
+        java.util.Random random = new java.util.Random(3);
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 64; i++) {
+            rows.append("{\"features\":[");
+            for (int j = 0; j < 12_000; j++) {
+                rows.append(j == 0 ? "" : ",").append(random.nextInt(2)).append(".0"); // doubles: JSON integers are bigint
             }
-            session.createDataFrame(rows, new org.apache.spark.sql.types.StructType().add("features",
-                    new org.apache.spark.ml.linalg.VectorUDT())).coalesce(1).write().parquet(wide.toString());
+            rows.append("]}\n");
         }
-        hdfs.getFileSystem().copyFromLocalFile(new org.apache.hadoop.fs.Path(wide.toUri()),
-                new org.apache.hadoop.fs.Path(fs + "/data/wide.parquet"));
+        Files.writeString(wide.resolve("rows.json"), rows);
+        hdfs.getFileSystem().copyFromLocalFile(new org.apache.hadoop.fs.Path(wide.resolve("rows.json").toUri()),
+                new org.apache.hadoop.fs.Path(fs + "/data/wide/rows.json"));
         List<String> readme = loopback(readmeArguments("train"));
         int at = readme.indexOf(JAR.toString());
         List<String> args = new ArrayList<>(readme.subList(0, at));
-        args.addAll(List.of("--conf", "spark.executor.memory=1g", "--conf", "spark.executor.memoryOverhead=1m", JAR.toString(),
-                "train", "--data", fs + "/data/wide.parquet", "--data-format", "parquet", "--model", fs + "/runs/wide.zip",
+        args.addAll(List.of("--conf", "spark.executor.memory=512m", "--conf", "spark.executor.memoryOverhead=1m", JAR.toString(),
+                "train", "--data", fs + "/data/wide", "--data-format", "json", "--model", fs + "/runs/wide.zip",
                 "--workers", "2", "--epochs", "1", "--no-progress"));
         Path log = work.resolve("train-wide.log");
         Process p = sparkSubmit(args, log, Map.of());
@@ -398,6 +406,7 @@ class YarnClusterIT {
 
     @Test
     @Order(4)
+    @org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.SAME_THREAD) // in order
     void everythingListensOnLoopbackOnly() {
         assertTrue(LISTENING.size() >= 6, "sampled sockets: " + LISTENING);
         assertTrue(LISTENING.stream().allMatch(ListeningSockets::isLoopback), "listening: " + LISTENING);

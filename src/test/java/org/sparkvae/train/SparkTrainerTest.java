@@ -100,12 +100,17 @@ class SparkTrainerTest {
             LabelledImages train = new MnistFiles(Path.of(getClass().getResource("/mnist-slice").toURI()).toString())
                     .read28x28(MnistFiles.Split.TRAIN);
             long before = LocalWorkerProgress.steps();
+            int heldBefore = SparkTrainer.RoundBatches.held();
             List<EpochMetrics> seen = new ArrayList<>();
             // 2,000 images on two workers of 1,000, batch 50: 20 minibatches each, 40 per epoch.
             new SparkTrainer(new SparkTrainingOptions(2, 50, 7, 2, 1)).quiet().train(
                     JavaSparkContext.fromSparkContext(spark.sparkContext()), Vae.create(VaeConfig.mnist(4), 1),
                     MnistDataFrames.fromImages(spark, train, DataMode.BINARY, 2), seen::add);
             assertEquals(2 * 40, LocalWorkerProgress.steps() - before);
+            // 6 averaging rounds of at most 7 minibatches per worker: only the last round's arrays are still held,
+            // the earlier rounds' were closed as the next round started (not all 80 minibatches, left to the GC).
+            int held = SparkTrainer.RoundBatches.held() - heldBefore;
+            assertTrue(held > 0 && held <= 2 * 7, "minibatch arrays still held: " + held);
             // Mean of per-minibatch losses: an untrained decoder starts near 543 nats, so epoch 1 lies below that.
             assertTrue(seen.get(0).trainNegElbo() < 543 && seen.get(0).trainNegElbo() > seen.get(1).trainNegElbo(),
                     seen.toString());
