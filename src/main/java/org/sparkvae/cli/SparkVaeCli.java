@@ -105,6 +105,7 @@ public final class SparkVaeCli implements Runnable {
 
     /** As {@link #execute(String...)}, with error lines going to {@code err}. */
     public static int execute(PrintWriter err, String... args) {
+        org.sparkvae.spark.FailFast.forgetMemoryKill();
         CommandLine cl = new CommandLine(new SparkVaeCli());
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {

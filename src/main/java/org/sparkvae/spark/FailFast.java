@@ -109,9 +109,14 @@ public final class FailFast extends SparkListener {
                 + "round; raise spark.executor.memory (conf/spark-defaults.conf sets 1500m) — README: On a YARN cluster";
     }
 
-    /** The line of the last executor YARN killed for memory in this JVM's Spark jobs, or null. */
+    /** The line of the last executor YARN killed for memory in this JVM's Spark jobs since {@link #forgetMemoryKill}, or null. */
     public static String lastMemoryKill() {
         return lastMemoryKill;
+    }
+
+    /** Starts a new command: an earlier run's kill in this JVM (tests, a notebook) must not name this run's failure. */
+    public static void forgetMemoryKill() {
+        lastMemoryKill = null;
     }
 
     /** YARN's words (Spark's YarnAllocator) for a container it killed over its memory limit: physical or virtual. */

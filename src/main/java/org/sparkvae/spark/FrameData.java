@@ -94,8 +94,8 @@ public final class FrameData {
             throw new IllegalArgumentException(path + ": features hold " + given.cliName() + " pixels (its metadata), the run models "
                     + mode.cliName() + " pixels; choose the matching `dataMode` or likelihood");
         }
-        int declared = shape != null ? shape.pixels() : shapeIn(f.metadata()) != null ? shapeIn(f.metadata()).pixels()
-                : f.dataType() instanceof org.apache.spark.ml.linalg.VectorUDT
+        ImageShape s = shape != null ? shape : shapeIn(f.metadata());
+        int declared = s != null ? s.pixels() : f.dataType() instanceof org.apache.spark.ml.linalg.VectorUDT
                 ? org.apache.spark.ml.attribute.AttributeGroup.fromStructField(f).size() : -1;
         if (declared > 0) {
             declaredD.accept(declared);
@@ -125,7 +125,6 @@ public final class FrameData {
             throw new IllegalArgumentException(path + ": features values must lie in [0, 1] (pixel intensities), found "
                     + vMin + " to " + vMax);
         }
-        ImageShape s = shape != null ? shape : shapeIn(f.metadata());
         if (s != null && s.pixels() != lo) {
             throw new IllegalArgumentException(path + ": rows have " + lo + " values, but the image shape " + s
                     + (shape != null ? " (`imageShape`)" : " (column metadata)") + " has " + s.pixels());

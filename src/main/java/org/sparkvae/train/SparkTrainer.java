@@ -175,9 +175,7 @@ public final class SparkTrainer {
         private RoundBatches() {
         }
 
-        static synchronized Iterator<DataSet> keep(Round token, Iterator<DataSet> batches) {
-            List<DataSet> all = new ArrayList<>();
-            batches.forEachRemaining(all::add);
+        static synchronized Iterator<DataSet> keep(Round token, List<DataSet> all) {
             List<org.nd4j.linalg.api.ndarray.INDArray> arrays = MADE.computeIfAbsent(token, t -> new ArrayList<>());
             for (DataSet d : all) {
                 arrays.add(d.getFeatures()); // the labels are the same array
@@ -247,7 +245,7 @@ public final class SparkTrainer {
      * Shuffles a partition's examples (the same order for every round of an epoch: same seed) and
      * returns minibatches {@code [firstBatch, lastBatch)} as DataSets of {@code batch} (features = labels).
      */
-    static Iterator<DataSet> minibatches(Iterator<float[]> rows, int batch, Random rng, int firstBatch, int lastBatch) {
+    static List<DataSet> minibatches(Iterator<float[]> rows, int batch, Random rng, int firstBatch, int lastBatch) {
         List<float[]> all = new ArrayList<>();
         rows.forEachRemaining(all::add);
         java.util.Collections.shuffle(all, rng);
@@ -264,6 +262,6 @@ public final class SparkTrainer {
             org.nd4j.linalg.api.ndarray.INDArray x = Nd4j.create(flat, new long[] {to - from, d}, 'c');
             out.add(new DataSet(x, x));
         }
-        return out.iterator();
+        return out;
     }
 }
