@@ -47,7 +47,7 @@ public final class LatentProjection {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<VaeBroadcast> model = sc.broadcast(new VaeBroadcast(vae));
         JavaRDD<Row> encoded = test.select(MnistDataFrames.INDEX, MnistDataFrames.LABEL, MnistDataFrames.FEATURES).javaRDD()
-                .mapPartitionsWithIndex((part, rows) -> encode(model.value(), rows, seed * 7919 + part), false);
+                .mapPartitionsWithIndex((part, rows) -> encode(model.value(), rows, org.sparkvae.evaluate.ElboEvaluator.partitionSeed(seed, part)), false);
         Dataset<Row> latents = spark.createDataFrame(encoded, LATENTS).cache();
         latents.count(); // encode once, on the executors, before PCA reads the samples
         // The broadcast stays: the returned table's lineage (PCA, the Parquet write) still refers to it.
@@ -80,7 +80,7 @@ public final class LatentProjection {
         Vae vae = b.vae();
         org.sparkvae.model.workarounds.Nd4jSeeds.seed(seed);
         List<Row> out = new ArrayList<>(all.size());
-        int batch = 1000;
+        int batch = org.sparkvae.evaluate.ElboEvaluator.DEFAULT_BATCH;
         for (int from = 0; from < all.size(); from += batch) {
             int to = Math.min(all.size(), from + batch);
             Posterior q = vae.encode(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to),

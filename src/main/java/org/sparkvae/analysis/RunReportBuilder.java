@@ -88,7 +88,7 @@ public final class RunReportBuilder {
         List<org.sparkvae.run.EpochRecord> history = info.epochMetrics();
         org.sparkvae.run.EpochRecord last = history.isEmpty() ? null : history.get(history.size() - 1);
         ElboReport test10k = last != null && last.testNegElbo() != null ? null
-                : new SparkElboEvaluator(1000).evaluate(sc, vae, test, s.seed(), true);
+                : new SparkElboEvaluator(org.sparkvae.evaluate.ElboEvaluator.DEFAULT_BATCH).evaluate(sc, vae, test, s.seed(), true);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("test -ELBO", test10k != null ? test10k.negElbo() : last.testNegElbo());
         summary.put("reconstruction", test10k != null ? test10k.recon() : last.testRecon());

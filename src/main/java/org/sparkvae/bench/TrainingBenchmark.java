@@ -59,7 +59,7 @@ public final class TrainingBenchmark {
                     e.trainNegElbo());
         });
         long t0 = System.nanoTime();
-        ElboReport r = new ElboEvaluator(1000, false).evaluate(vae, xTest, 0, true);
+        ElboReport r = new ElboEvaluator(ElboEvaluator.DEFAULT_BATCH, false).evaluate(vae, xTest, 0, true);
         double evalSeconds = (System.nanoTime() - t0) / 1e9;
         long t1 = System.nanoTime();
         IwaeEvaluator.Sums iw = new IwaeEvaluator(iwaeK, false).sums(vae,

@@ -20,7 +20,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing --out file.")
     boolean overwrite;
 
-    @Option(names = "--batch-size", defaultValue = "1000", description = "Evaluation batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "" + org.sparkvae.evaluate.ElboEvaluator.DEFAULT_BATCH, description = "Evaluation batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the eps draws (default: ${DEFAULT-VALUE}).")

@@ -14,6 +14,21 @@ import org.sparkvae.model.Vae;
  * read from the network's own loss graph, summed in double precision.
  */
 public final class ElboEvaluator {
+    /**
+     * Rows per forward pass when scoring or evaluating (the test ELBO, IWAE, projections, {@code VaeModel.transform}):
+     * the one default of every evaluation path; the training minibatch is a separate setting.
+     */
+    public static final int DEFAULT_BATCH = 1000;
+
+    /**
+     * The seed of partition {@code part}'s noise for a run seeded with {@code seed}: every distributed pass that draws
+     * z ~ q(z|x) per partition (the test ELBO, IWAE, the latent projection) seeds it this way, so that a seeded pass
+     * repeats whatever the executors' order.
+     */
+    public static long partitionSeed(long seed, int part) {
+        return seed * 7919 + part;
+    }
+
     private final int batchSize;
     private final boolean showProgress;
 

@@ -33,7 +33,7 @@ public final class SparkElboEvaluator {
         Broadcast<VaeBroadcast> model = sc.broadcast(new VaeBroadcast(vae));
         int bs = batchSize;
         ElboEvaluator.Sums total = OrderedFold.fold(test.select(MnistDataFrames.FEATURES).javaRDD()
-                .mapPartitionsWithIndex((part, rows) -> partitionSums(model.value(), rows, bs, seed * 7919 + part, sampling), false),
+                .mapPartitionsWithIndex((part, rows) -> partitionSums(model.value(), rows, bs, ElboEvaluator.partitionSeed(seed, part), sampling), false),
                 new ElboEvaluator.Sums(0, 0, 0), ElboEvaluator.Sums::plus);
         model.destroy();
         return total.report();
@@ -60,7 +60,7 @@ public final class SparkElboEvaluator {
                 .mapPartitionsWithIndex((part, rows) -> {
                     INDArray x = PartitionFeatures.matrix(rows);
                     IwaeEvaluator.Sums s = x == null ? new IwaeEvaluator.Sums(0, 0)
-                            : new IwaeEvaluator(k, false).sums(model.value().vae(), x, seed * 7919 + part);
+                            : new IwaeEvaluator(k, false).sums(model.value().vae(), x, ElboEvaluator.partitionSeed(seed, part));
                     return List.of(s).iterator();
                 }, false), new IwaeEvaluator.Sums(0, 0), IwaeEvaluator.Sums::plus);
         model.destroy();

@@ -70,6 +70,7 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
     private final BooleanParam sampling;
     private final LongParam seed;
     private final IntParam batchSize;
+    private final IntParam scoringBatchSize;
     private final IntParam latentDim;
     private final Param<String> prior;
     private final IntParam numComponents;
@@ -99,6 +100,7 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
         sampling = VaeParamDefs.sampling(this);
         seed = VaeParamDefs.seed(this);
         batchSize = VaeParamDefs.batchSize(this);
+        scoringBatchSize = VaeParamDefs.scoringBatchSize(this);
         latentDim = VaeParamDefs.latentDim(this);
         prior = VaeParamDefs.prior(this);
         numComponents = VaeParamDefs.numComponents(this);
@@ -119,6 +121,7 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
         setDefault(sampling, true);
         setDefault(seed, VaeParamDefs.DEFAULT_SEED);
         setDefault(batchSize, VaeParamDefs.DEFAULT_BATCH_SIZE);
+        setDefault(scoringBatchSize, org.sparkvae.evaluate.ElboEvaluator.DEFAULT_BATCH);
         // The model's defaults are the library's (VaeConfig.defaults()), as the CLI's and the sweep grid's.
         VaeConfig d = VaeConfig.defaults();
         setDefault(latentDim, d.latentDim());
@@ -148,6 +151,7 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
     public BooleanParam sampling() { return sampling; }
     public LongParam seed() { return seed; }
     public IntParam batchSize() { return batchSize; }
+    public IntParam scoringBatchSize() { return scoringBatchSize; }
     public IntParam latentDim() { return latentDim; }
     public Param<String> prior() { return prior; }
     public IntParam numComponents() { return numComponents; }
@@ -164,6 +168,7 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
     public String getValidationIndicatorCol() { return getOrDefault(validationIndicatorCol); }
     public long getSeed() { return (Long) getOrDefault(seed); }
     public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
+    public int getScoringBatchSize() { return (Integer) getOrDefault(scoringBatchSize); }
     public int getLatentDim() { return (Integer) getOrDefault(latentDim); }
     public String getPrior() { return getOrDefault(prior); }
     public int getNumComponents() { return (Integer) getOrDefault(numComponents); }
@@ -185,6 +190,7 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
     public VaeEstimator setSampling(boolean v) { set(sampling, v); return this; }
     public VaeEstimator setSeed(long v) { set(seed, v); return this; }
     public VaeEstimator setBatchSize(int v) { set(batchSize, v); return this; }
+    public VaeEstimator setScoringBatchSize(int v) { set(scoringBatchSize, v); return this; }
     public VaeEstimator setLatentDim(int v) { set(latentDim, v); return this; }
     public VaeEstimator setPrior(String v) { set(prior, v); return this; }
     public VaeEstimator setNumComponents(int v) { set(numComponents, v); return this; }
@@ -233,7 +239,8 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
             }
         }
         // What the fitted model's transform adds (the same checks: outputs must be new columns).
-        return copyValues(new VaeModel(uid, null, null, null), ParamMap.empty()).outputSchema(schema);
+        return VaeModel.outputSchema(schema, List.of(getOrDefault(muCol), getOrDefault(sampleCol), getOrDefault(negElboCol),
+                getOrDefault(reconCol), getOrDefault(klCol)));
     }
 
     @Override
@@ -265,7 +272,7 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
         SparkTrainingOptions options = new SparkTrainingOptions(getMaxIter(), getBatchSize(), getAveragingFrequency(), workers, getSeed());
         Vae vae = Vae.create(config, getSeed());
         List<org.sparkvae.run.EpochRecord> rows = new java.util.ArrayList<>();
-        org.sparkvae.evaluate.SparkElboEvaluator validation = new org.sparkvae.evaluate.SparkElboEvaluator(1000);
+        org.sparkvae.evaluate.SparkElboEvaluator validation = new org.sparkvae.evaluate.SparkElboEvaluator(getScoringBatchSize());
         List<EpochMetrics> history = org.sparkvae.train.VaeTrainer.spark(options, sc, frame, false).train(vae, 1, m -> {
             org.sparkvae.run.EpochRecord e = org.sparkvae.run.EpochRecord.of(m);
             rows.add(held == null ? e : e.withTest(validation.evaluate(sc, vae, held, getSeed(), true)));

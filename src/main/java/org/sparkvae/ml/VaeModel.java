@@ -80,7 +80,7 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
     private final Param<String> klCol;
     private final BooleanParam sampling;
     private final LongParam seed;
-    private final IntParam batchSize;
+    private final IntParam scoringBatchSize;
 
     /** A model for {@code vae} with the provenance {@code info}; {@code summary} may be null. */
     public VaeModel(String uid, Vae vae, ModelInfo info, VaeTrainingSummary summary) {
@@ -96,7 +96,7 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
         klCol = VaeParamDefs.klCol(this);
         sampling = VaeParamDefs.sampling(this);
         seed = VaeParamDefs.seed(this);
-        batchSize = VaeParamDefs.batchSize(this);
+        scoringBatchSize = VaeParamDefs.scoringBatchSize(this);
         setDefault(featuresCol, VaeParamDefs.DEFAULT_FEATURES);
         setDefault(muCol, VaeParamDefs.DEFAULT_MU);
         setDefault(sampleCol, VaeParamDefs.DEFAULT_SAMPLE);
@@ -105,7 +105,7 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
         setDefault(klCol, VaeParamDefs.DEFAULT_KL);
         setDefault(sampling, true);
         setDefault(seed, VaeParamDefs.DEFAULT_SEED);
-        setDefault(batchSize, 1000);
+        setDefault(scoringBatchSize, org.sparkvae.evaluate.ElboEvaluator.DEFAULT_BATCH);
     }
 
     /** Wraps a model trained by the CLI ({@code train --model FILE}), read through the validating loader. */
@@ -153,7 +153,7 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
     public Param<String> klCol() { return klCol; }
     public BooleanParam sampling() { return sampling; }
     public LongParam seed() { return seed; }
-    public IntParam batchSize() { return batchSize; }
+    public IntParam scoringBatchSize() { return scoringBatchSize; }
 
     public String getFeaturesCol() { return getOrDefault(featuresCol); }
     public String getMuCol() { return getOrDefault(muCol); }
@@ -163,7 +163,7 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
     public String getKlCol() { return getOrDefault(klCol); }
     public boolean getSampling() { return (Boolean) getOrDefault(sampling); }
     public long getSeed() { return (Long) getOrDefault(seed); }
-    public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
+    public int getScoringBatchSize() { return (Integer) getOrDefault(scoringBatchSize); }
 
     public VaeModel setFeaturesCol(String v) { set(featuresCol, v); return this; }
     public VaeModel setMuCol(String v) { set(muCol, v); return this; }
@@ -173,7 +173,7 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
     public VaeModel setKlCol(String v) { set(klCol, v); return this; }
     public VaeModel setSampling(boolean v) { set(sampling, v); return this; }
     public VaeModel setSeed(long v) { set(seed, v); return this; }
-    public VaeModel setBatchSize(int v) { set(batchSize, v); return this; }
+    public VaeModel setScoringBatchSize(int v) { set(scoringBatchSize, v); return this; }
 
     /** The data mode the model was trained on ("binary" pixels in {0, 1} or "continuous" in [0, 1]). */
     public DataMode dataMode() {
@@ -189,12 +189,14 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
                     + " pixels (its metadata), but the model was trained on " + dataMode().cliName() + " pixels; read the data with "
                     + "option(\"mode\", \"" + dataMode().cliName() + "\")");
         }
-        return outputSchema(schema);
+        return outputSchema(schema, List.of(getMuCol(), getSampleCol(), getNegElboCol(), getReconCol(), getKlCol()));
     }
 
-    /** {@code schema} with the five output columns, which must be new and distinct. */
-    StructType outputSchema(StructType schema) {
-        List<String> outputs = List.of(getMuCol(), getSampleCol(), getNegElboCol(), getReconCol(), getKlCol());
+    /**
+     * {@code schema} with the five output columns named by {@code outputs} (mu, sample, -ELBO, recon, kl), which must be
+     * new and distinct: the estimator's transformSchema checks its own Params' names here.
+     */
+    static StructType outputSchema(StructType schema, List<String> outputs) {
         if (outputs.stream().distinct().count() != outputs.size()) {
             throw new IllegalArgumentException("muCol, sampleCol, negElboCol, reconCol and klCol must differ: " + outputs);
         }
@@ -204,11 +206,11 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
                 throw new IllegalArgumentException("Output column " + c + " already exists.");
             }
         }
-        return schema.add(getMuCol(), new VectorUDT(), false)
-                .add(getSampleCol(), new VectorUDT(), false)
-                .add(getNegElboCol(), DataTypes.DoubleType, false)
-                .add(getReconCol(), DataTypes.DoubleType, false)
-                .add(getKlCol(), DataTypes.DoubleType, false);
+        return schema.add(outputs.get(0), new VectorUDT(), false)
+                .add(outputs.get(1), new VectorUDT(), false)
+                .add(outputs.get(2), DataTypes.DoubleType, false)
+                .add(outputs.get(3), DataTypes.DoubleType, false)
+                .add(outputs.get(4), DataTypes.DoubleType, false);
     }
 
     @Override
@@ -223,7 +225,7 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
         org.sparkvae.backend.ExecutorPreflight.requireSupportedGpus(sc);
         Broadcast<VaeBroadcast> model = sc.broadcast(new VaeBroadcast(vae));
-        Scoring scoring = new Scoring(features, index, getSeed(), getSampling(), getBatchSize(), vae.config().inputSize());
+        Scoring scoring = new Scoring(features, index, getSeed(), getSampling(), getScoringBatchSize(), vae.config().inputSize());
         JavaRDD<Row> rows = df.javaRDD().mapPartitionsWithIndex((part, it) -> new ScoredRows(model, it, part, scoring), true);
         return df.sparkSession().createDataFrame(rows, out);
     }
@@ -403,9 +405,31 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
      */
     static DefaultParamsReader.Metadata parseMetadata(String where, String json) {
         try {
-            return DefaultParamsReader$.MODULE$.parseMetadata(json, VaeModel.class.getName());
+            return DefaultParamsReader$.MODULE$.parseMetadata(renameLegacyParams(json), VaeModel.class.getName());
         } catch (Exception | StackOverflowError e) { // Scala throws Jackson's checked exceptions undeclared
             throw refusal(where, e);
+        }
+    }
+
+    /**
+     * Models saved before the scoring batch had its own Param name it {@code batchSize}; it meant rows per scoring pass,
+     * so it is read as {@code scoringBatchSize}. A JSON that does not parse is left as it is, for parseMetadata to refuse.
+     */
+    static String renameLegacyParams(String json) {
+        try {
+            com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            com.fasterxml.jackson.databind.JsonNode root = mapper.readTree(json);
+            boolean changed = false;
+            for (String map : List.of("paramMap", "defaultParamMap")) {
+                if (root != null && root.get(map) instanceof com.fasterxml.jackson.databind.node.ObjectNode params
+                        && params.has("batchSize") && !params.has("scoringBatchSize")) {
+                    params.set("scoringBatchSize", params.remove("batchSize"));
+                    changed = true;
+                }
+            }
+            return changed ? mapper.writeValueAsString(root) : json;
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+            return json;
         }
     }
 

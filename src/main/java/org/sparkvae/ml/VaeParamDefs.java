@@ -74,8 +74,16 @@ final class VaeParamDefs {
     }
 
     static IntParam batchSize(Identifiable p) {
-        return new IntParam(p, "batchSize", "minibatch size (per worker when training; rows per forward pass in transform)",
-                ParamValidators.gt(0));
+        return new IntParam(p, "batchSize", "training minibatch size, per worker", ParamValidators.gt(0));
+    }
+
+    /**
+     * Rows per forward pass when scoring: its own Param, not {@link #batchSize}. Spark's copyValues carries every Param
+     * the fitted model shares with its estimator, so one shared name made a fitted model score 128 rows at a time.
+     */
+    static IntParam scoringBatchSize(Identifiable p) {
+        return new IntParam(p, "scoringBatchSize", "rows per forward pass when scoring (transform) and evaluating the "
+                + "validation rows", ParamValidators.gt(0));
     }
 
     static IntParam latentDim(Identifiable p) {

@@ -84,7 +84,7 @@ public final class ConfigRun {
 
             @Override
             public ElboReport testElbo(Vae vae, long seed) {
-                return new ElboEvaluator(1000, false).evaluate(vae, testX, seed, true);
+                return new ElboEvaluator(ElboEvaluator.DEFAULT_BATCH, false).evaluate(vae, testX, seed, true);
             }
 
             @Override
@@ -131,12 +131,12 @@ public final class ConfigRun {
 
                 @Override
                 public ElboReport testElbo(Vae vae, long seed) {
-                    return new SparkElboEvaluator(1000).evaluate(sc, vae, test, seed, true);
+                    return new SparkElboEvaluator(ElboEvaluator.DEFAULT_BATCH).evaluate(sc, vae, test, seed, true);
                 }
 
                 @Override
                 public double iwae(Vae vae, int k, int images, long seed) throws Exception {
-                    return new SparkElboEvaluator(1000).evaluateIwae(sc, vae, testSplit.head(spark, images, workers), seed, k).meanNll();
+                    return new SparkElboEvaluator(ElboEvaluator.DEFAULT_BATCH).evaluateIwae(sc, vae, testSplit.head(spark, images, workers), seed, k).meanNll();
                 }
             };
         };

@@ -256,7 +256,7 @@ public final class TrainingRun {
                     }
                     if (test != null || frameTest != null) {
                         Dataset<Row> testFrame = frameTest != null ? frameTest.frame() : test.frame(session, sc.defaultParallelism());
-                        SparkElboEvaluator evaluator = new SparkElboEvaluator(1000);
+                        SparkElboEvaluator evaluator = new SparkElboEvaluator(org.sparkvae.evaluate.ElboEvaluator.DEFAULT_BATCH);
                         testElbo.set(v -> evaluator.evaluate(sc, v, testFrame, s.seed(), true));
                     }
                     distribution[0] = new Topology(session.sparkContext().master(), w, s.averagingFrequency());
@@ -269,7 +269,7 @@ public final class TrainingRun {
             } else {
                 if (test != null) {
                     INDArray testX = Features.of(test.driverImages(), mode);
-                    ElboEvaluator evaluator = new ElboEvaluator(1000, false);
+                    ElboEvaluator evaluator = new ElboEvaluator(org.sparkvae.evaluate.ElboEvaluator.DEFAULT_BATCH, false);
                     testElbo.set(v -> evaluator.evaluate(v, testX, s.seed(), true));
                 }
                 VaeTrainer.singleJvm(new TrainingOptions(s.epochs(), s.batchSize(), s.seed()), Features.of(data.driverImages(), mode),

@@ -38,6 +38,7 @@ class VaeParamsTest {
         rejects("numComponents", 0, () -> est.setNumComponents(0));
         rejects("maxIter", -1, () -> est.setMaxIter(-1));
         rejects("batchSize", 0, () -> est.setBatchSize(0));
+        rejects("scoringBatchSize", 0, () -> est.setScoringBatchSize(0));
         rejects("stepSize", -0.1, () -> est.setStepSize(-0.1));
         rejects("numWorkers", 0, () -> est.setNumWorkers(0));
         rejects("averagingFrequency", 0, () -> est.setAveragingFrequency(0));
@@ -51,7 +52,7 @@ class VaeParamsTest {
         VaeEstimator est = new VaeEstimator();
         Set<String> names = Arrays.stream(est.params()).map(Param::name).collect(Collectors.toSet());
         assertEquals(Set.of("featuresCol", "muCol", "sampleCol", "negElboCol", "reconCol", "klCol", "sampling", "seed",
-                "batchSize", "latentDim", "prior", "numComponents", "likelihood", "variance", "arch", "levels", "maxIter",
+                "batchSize", "scoringBatchSize", "latentDim", "prior", "numComponents", "likelihood", "variance", "arch", "levels", "maxIter",
                 "stepSize", "numWorkers", "averagingFrequency", "validationIndicatorCol"), names);
         assertEquals(VaeConfig.mnist(10), est.config(VaeConfig.MNIST_PIXELS));
         assertEquals(10, est.getMaxIter());
@@ -75,6 +76,35 @@ class VaeParamsTest {
         assertEquals("variance applies to likelihood gaussian only, got likelihood bernoulli", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new VaeEstimator().setArch("cnn").config(100));
         assertTrue(e.getMessage().startsWith("arch cnn needs 28x28 images"), e.getMessage());
+    }
+
+    /**
+     * The training minibatch and the rows per scoring pass are two Params: a fitted model (copyValues, as fit calls it)
+     * scores 1000 rows at a time whatever the training batch, and takes the estimator's scoringBatchSize when set.
+     */
+    @Test
+    void aFittedModelScoresWithTheScoringBatchNotTheTrainingBatch() {
+        VaeEstimator est = new VaeEstimator().setBatchSize(64);
+        VaeModel model = est.copyValues(new VaeModel("vae_m", null, null, null), ParamMap.empty());
+        assertTrue(!model.hasParam("batchSize"), "the training batch is the estimator's only");
+        assertEquals(1000, model.getScoringBatchSize());
+        assertEquals(250, est.setScoringBatchSize(250).copyValues(new VaeModel("vae_m", null, null, null), ParamMap.empty())
+                .getScoringBatchSize());
+    }
+
+    /** A model saved when the scoring batch was called batchSize still loads, its value read as scoringBatchSize. */
+    @Test
+    void aModelSavedWithTheOldBatchSizeParamLoads() throws Exception {
+        String json = java.nio.file.Files.readString(java.nio.file.Path.of("src", "test", "resources", "org", "sparkvae", "ml",
+                "VaeModelMetadataFuzzTestInputs", "metadata", "spark-3.5.9-metadata.json"));
+        assertTrue(json.contains("\"batchSize\":128"), json);
+        VaeModel model = new VaeModel("vae_0123456789ab", null, null, null);
+        VaeModel.setParams("metadata", VaeModel.parseMetadata("metadata", json), model);
+        assertEquals(128, model.getScoringBatchSize());
+        assertEquals(42L, model.getSeed());
+        // Not a JSON object: left for Spark's parser to refuse in one line.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VaeModel.parseMetadata("m", "[1,"));
+        assertTrue(e.getMessage().startsWith("m: not the metadata of a saved VaeModel"), e.getMessage());
     }
 
     @Test
