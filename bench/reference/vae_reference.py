@@ -96,6 +96,42 @@ class VAE(nn.Module):
         return self.p_x(z).log_prob(x) + self.prior().log_prob(z) - q.log_prob(z)
 
 
+def profile_steps(model, opt, x_train, batch, steps, warmup=150):
+    """The step as bench/step-profile.sh splits spark-vae's: forward to the loss, backward, optimizer step."""
+    batches = [x_train[i * batch:(i + 1) * batch] for i in range(min(50, len(x_train) // batch))]
+    phases = []
+    def step(i, record):
+        x = batches[i % len(batches)]
+        t0 = time.perf_counter()
+        opt.zero_grad()
+        recon, kl = model.neg_elbo_terms(x)
+        loss = (recon + kl).mean()
+        t1 = time.perf_counter()
+        loss.backward()
+        t2 = time.perf_counter()
+        opt.step()
+        t3 = time.perf_counter()
+        if record:
+            phases.append((t1 - t0, t2 - t1, t3 - t2, t3 - t0))
+    model.train()
+    for i in range(warmup):
+        step(i, False)
+    for i in range(steps):
+        step(warmup + i, True)
+    names = ["forward (to the loss)", "backward", "optimizer step", "step"]
+    for k, name in enumerate(names):
+        v = sorted(p[k] for p in phases)
+        print(f"phase {name:<42} median {1000 * v[len(v) // 2]:7.2f} ms")
+    from torch.profiler import profile, ProfilerActivity
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        for i in range(steps):
+            step(warmup + steps + i, False)
+    events = prof.key_averages()
+    # Leaf ops only (those with no child op): what runs kernels, comparable to libnd4j's op count.
+    print(f"op calls per step (aten ops, all levels): {sum(e.count for e in events) / steps:.1f}")
+    print(events.table(sort_by="self_cpu_time_total", row_limit=30))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default="data/mnist")
@@ -110,6 +146,9 @@ def main():
     ap.add_argument("--arch", default="mlp", choices=["mlp", "cnn"])
     ap.add_argument("--train-images", type=int, default=0, help="train on the first N images only (0: all)")
     ap.add_argument("--out")
+    ap.add_argument("--profile-steps", type=int, default=0,
+                    help="instead of training: time N steps by phase after a warm-up, then list the ops of N steps "
+                         "(torch.profiler), for bench/step-profile.sh")
     ap.add_argument("--keep-denormals", action="store_true",
                     help="IEEE gradual underflow (PyTorch's default); without it, subnormals are flushed: PyTorch at its best")
     a = ap.parse_args()
@@ -127,6 +166,9 @@ def main():
     model = VAE(a.latent_dim, prior, a.arch)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x_train), batch_size=a.batch_size, shuffle=True)
+    if a.profile_steps > 0:
+        profile_steps(model, opt, x_train, a.batch_size, a.profile_steps)
+        return
     seconds = []
     for epoch in range(a.epochs):
         t0 = time.time()
