@@ -40,6 +40,9 @@ LAYERS = [  # (frame class prefix, layer name), the first match from the leaf si
     ("org.sparkvae.model.layers.ElboOutputLayerRuntime", "ELBO output layer (SameDiff)"),
     ("org.deeplearning4j.nn.layers.samediff.SameDiffOutputLayer", "ELBO output layer (SameDiff)"),
     ("org.sparkvae.model.layers.PassThroughDenseRuntime", "decoder dense (hand-written)"),
+    ("org.sparkvae.model.layers.PassThroughRuntime", "decoder (hand-written)"),
+    ("org.sparkvae.model.layers.NoiseAppendingPreProcessor", "latent noise (preprocessor)"),
+    ("org.sparkvae.model.workarounds.SurrogateBackpropSameDiffLayer", "latent layer (SameDiff)"),
     ("org.sparkvae.model.layers.PassThroughDeconvRuntime", "decoder deconv (hand-written)"),
     ("org.deeplearning4j.nn.layers.samediff.SameDiffLayer", "latent layer (SameDiff)"),
     ("org.deeplearning4j.nn.layers.convolution", "encoder conv (stock DL4J)"),
@@ -48,19 +51,30 @@ LAYERS = [  # (frame class prefix, layer name), the first match from the leaf si
     ("org.deeplearning4j.nn.updater", "updater (Adam)"),
     ("org.deeplearning4j.optimize", "parameter step / solver"),
 ]
+def direction_of(m):
+    if "backprop" in m.lower() or "computeGradient" in m or "calcBackprop" in m:
+        return "backward"
+    if "activate" in m or "preOutput" in m or "feedForward" in m or "ffToLayer" in m or m == "output":
+        return "forward"
+    return None
 def where(frames):
-    layer, direction = "other (DL4J network loop, data, listeners)", "-"
-    for f in frames:  # leaf first
-        t, m = f["method"]["type"]["name"], f["method"]["name"]
-        if direction == "-":
-            if "backprop" in m.lower() or "computeGradient" in m or "doDiff" in m or "calculateGradients" in m:
-                direction = "backward"
-            elif m in ("activate", "preOutput", "output", "feedForward", "ffToLayerActivationsInWs") or "activate" in m:
-                direction = "forward"
+    """The layer: the first layer frame from the leaf; its direction: that frame's method, else the network's."""
+    names = [(f["method"]["type"]["name"].replace("/", "."), f["method"]["name"]) for f in frames]
+    def network_direction(start):
+        for t, m in names[start:]:
+            if t.startswith("org.deeplearning4j.nn.multilayer.MultiLayerNetwork") and direction_of(m):
+                return direction_of(m)
+        return "-"
+    for i, (t, m) in enumerate(names):
         for prefix, name in LAYERS:
-            if t.startswith(prefix):
-                return name, direction
-    return layer, direction
+            if t.startswith(prefix) and not prefix.startswith("org.deeplearning4j.optimize"):
+                return name, direction_of(m) or network_direction(i)
+    for i, (t, m) in enumerate(names):
+        if t.startswith("org.deeplearning4j.optimize"):
+            return "solver (gradient division, parameter step)", "-"
+        if t.startswith("org.deeplearning4j.nn.multilayer.MultiLayerNetwork"):
+            return "network loop (MultiLayerNetwork itself)", network_direction(i)
+    return "other", "-"
 count = collections.Counter()
 total = 0
 for e in events:
