@@ -90,6 +90,21 @@ print(f"{total} samples inside MultiLayerNetwork.fit")
 for (layer, direction), n in count.most_common():
     print(f"{100 * n / total:5.1f} %  {layer:<45} {direction}")
 PY
+echo "== the step's gemm shapes alone, one thread: ND4J's matmul op and torch.mm =="
+# shellcheck disable=SC2086
+OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 java -Xmx1g $module_flags -cp "$cp" org.sparkvae.bench.GemmBenchmark 2>/dev/null
+env -u OPENBLAS_CORETYPE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 - <<'PY'
+import time, torch
+torch.set_num_threads(1); torch.set_flush_denormal(True)
+for m, k, n, ta, tb in [(128, 784, 512, 0, 0), (128, 512, 512, 0, 0), (128, 512, 784, 0, 0), (512, 128, 784, 1, 0), (128, 784, 512, 0, 1)]:
+    a = torch.rand(k, m).t() if ta else torch.rand(m, k)
+    b = torch.rand(n, k).t() if tb else torch.rand(k, n)
+    for _ in range(200): torch.mm(a, b)
+    t0 = time.perf_counter()
+    for _ in range(1000): torch.mm(a, b)
+    us = (time.perf_counter() - t0) / 1000 * 1e6
+    print(f"torch {m:4d}x{k:4d}x{n:4d}{' A^T' if ta else ''}{' B^T' if tb else ''}: {us:7.1f} us, {2 * m * k * n / us / 1e3:6.1f} GFLOP/s")
+PY
 echo "== PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)'), flush-denormal on: phases and ops ($arch, $steps steps) =="
 env -u OPENBLAS_CORETYPE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 "$here/bench/reference/vae_reference.py" \
   --data "$here/data/mnist" --arch "$arch" --threads 1 --train-images 6400 --profile-steps "$steps" 2>/dev/null
