@@ -126,11 +126,16 @@ public final class VaeNetworkFactory {
                 .weightInit(new UniformDistribution(-bound, bound)).build();
     }
 
-    /** 4x4 convolution, stride 2, padding 1 (halves height and width), ReLU, PyTorch-style init. */
+    /**
+     * 4x4 convolution, stride 2, padding 1 (halves height and width), ReLU, PyTorch-style init: DL4J's configuration,
+     * run through libnd4j's conv2d ops ({@link org.sparkvae.model.layers.Conv2dLayer}).
+     */
     private static ConvolutionLayer conv(int channelsIn, int channelsOut) {
         double bound = 1.0 / Math.sqrt(channelsIn * 16.0);
-        return new ConvolutionLayer.Builder(4, 4).stride(2, 2).padding(1, 1).nIn(channelsIn).nOut(channelsOut)
-                .activation(Activation.RELU).weightInit(new UniformDistribution(-bound, bound)).build();
+        ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(4, 4).stride(2, 2).padding(1, 1).nIn(channelsIn).nOut(channelsOut)
+                .activation(Activation.RELU).weightInit(new UniformDistribution(-bound, bound));
+        b.build(); // the stock builder's validation
+        return new org.sparkvae.model.layers.Conv2dLayer(b);
     }
 
     public static MultiLayerNetwork build(VaeConfig c, long seed, DataType dataType) {

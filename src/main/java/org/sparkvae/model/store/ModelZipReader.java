@@ -71,6 +71,7 @@ public final class ModelZipReader {
     static final Set<String> ALLOWED_CLASSES = Set.of(
             "org.deeplearning4j.nn.conf.layers.DenseLayer",
             "org.deeplearning4j.nn.conf.layers.ConvolutionLayer",
+            "org.sparkvae.model.layers.Conv2dLayer",
             "org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor",
             "org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor",
             "org.deeplearning4j.nn.weights.WeightInitDistribution",
