@@ -75,7 +75,7 @@ public final class IwaeEvaluator {
                     long to = Math.min(n, from + imagesPerPass);
                     INDArray batch = x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
                     // Image i at rows i*K .. i*K+K-1, by one native gather: INDArray.repeat took 17 ms per pass of
-                    // 40 images x K=100 against 5 ms (RepBench probe, bench/README.md); the same rows.
+                    // 40 images x K=100 against 5 ms (a one-off probe; the measured IWAE gain is in bench/README.md); the same rows.
                     INDArray repeated = Nd4j.pullRows(batch, 1, repeatedRows((int) (to - from), samples), 'c');
                     INDArray logW = vae.logImportanceWeights(repeated);
                     double[] flat = logW.castTo(DataType.DOUBLE).toDoubleVector();

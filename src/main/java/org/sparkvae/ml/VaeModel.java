@@ -416,6 +416,9 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
      * so it is read as {@code scoringBatchSize}. A JSON that does not parse is left as it is, for parseMetadata to refuse.
      */
     static String renameLegacyParams(String json) {
+        if (!json.contains("\"batchSize\"")) {
+            return json; // today's metadata: parsed once, by Spark's reader
+        }
         try {
             com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
             com.fasterxml.jackson.databind.JsonNode root = mapper.readTree(json);

@@ -61,7 +61,7 @@ public final class Trainer {
                     int[] rows = java.util.Arrays.copyOfRange(order, from, to);
                     // pullRows: one native gather. INDArray.getRows copies row by row through Java views: 3.3–4.9 ms
                     // per minibatch of 128 from the 60,000 training images against 0.9–1.2 ms, i.e. ~15 % of a
-                    // one-JVM MLP epoch (RowsBench probe; bench/README.md). Same values, same order.
+                    // one-JVM MLP epoch (a one-off probe; the measured epoch gain is in bench/README.md). Same values, same order.
                     INDArray batch = Nd4j.pullRows(features, 1, rows, 'c');
                     net.fit(new DataSet(batch, batch));
                     double loss = net.score();

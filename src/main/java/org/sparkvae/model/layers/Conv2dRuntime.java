@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p><b>Why (DL4J 1.0.0-M2.1).</b> The stock runtime convolves by im2col into a column buffer, one gemm, and col2im
  * backward, and its oneDNN helper is off by default (and slower here when on, bench/README.md). Its two layers were
  * 64 % of the CNN training step (bench/step-profile.sh); the same convolutions as libnd4j ops (the CNN encoder's
- * shapes, one thread): forward 24.3 / 78.4 ms against 1.9 / 4.0 ms, backward 23.8 / 185 ms against 7.6 / 7.2 ms.
+ * shapes, one thread, a one-off probe): forward 24.3 / 78.4 ms against 1.9 / 4.0 ms, backward 23.8 / 185 ms against 7.6 / 7.2 ms.
  * {@code Conv2dRuntimeTest} pins it to the stock runtime (output, parameter and input gradients, double precision).
  *
  * <p>Backward runs the forward op again for the pre-activation (one conv2d, cheap beside conv2d_bp) rather than keep
@@ -71,7 +71,6 @@ public class Conv2dRuntime extends ConvolutionLayer {
         if (!covered()) {
             return super.activate(training, workspaceMgr);
         }
-        applyDropOutIfNecessary(training, workspaceMgr); // a no-op without dropout; keeps DL4J's bookkeeping
         INDArray pre = preActivation(ArrayType.ACTIVATIONS, workspaceMgr);
         return layerConf().getActivationFn().getActivation(pre, training);
     }
