@@ -1,5 +1,6 @@
 package org.sparkvae.analysis;
 
+import org.sparkvae.data.FeatureColumn;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.stat.Summarizer;
 import org.apache.spark.sql.Dataset;
@@ -46,7 +47,7 @@ public record DataSummary(String path, String split, String mode, long count, Ma
             mean = sum / perPixel.length;
         }
         org.apache.spark.sql.types.Metadata meta = df.schema().apply("features").metadata();
-        return new DataSummary(path, split, mode.cliName(), count, perLabel, mean, (int) meta.getLong("rows"), (int) meta.getLong("cols"));
+        return new DataSummary(path, split, mode.cliName(), count, perLabel, mean, (int) meta.getLong(FeatureColumn.ROWS), (int) meta.getLong(FeatureColumn.COLS));
     }
 
     /** One line: count, shape, mean pixel and images per label. */

@@ -1,6 +1,6 @@
 package org.sparkvae.cli;
 
-import org.sparkvae.data.Dataset;
+import org.sparkvae.data.KnownDataset;
 import org.sparkvae.data.DatasetFetcher;
 import org.sparkvae.data.FrameSource;
 import org.sparkvae.data.ImageShape;
@@ -76,11 +76,11 @@ final class DataOptions {
         if (dir != null) {
             return new MnistFiles(dir).withClasses(classes);
         }
-        return fetchIfMissing(Path.of(DEFAULT_DIR), Dataset.MNIST).withClasses(classes);
+        return fetchIfMissing(Path.of(DEFAULT_DIR), KnownDataset.MNIST).withClasses(classes);
     }
 
     /** The IDX files in {@code dir}, fetching {@code dataset} there first when it does not hold all four. */
-    static MnistFiles fetchIfMissing(Path dir, Dataset dataset) throws IOException {
+    static MnistFiles fetchIfMissing(Path dir, KnownDataset dataset) throws IOException {
         return DatasetFetcher.fetchIfMissing(dir, dataset);
     }
 }

@@ -1,6 +1,6 @@
 package org.sparkvae.cli;
 
-import org.sparkvae.evaluate.EvaluationRun;
+import org.sparkvae.job.EvaluationRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package org.sparkvae.cli;
 
-import org.sparkvae.data.Dataset;
+import org.sparkvae.data.KnownDataset;
 import org.sparkvae.data.DatasetFetcher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 final class FetchDataCommand implements Callable<Integer> {
     @Option(names = "--dataset", defaultValue = "mnist", description = "mnist or fashion (default: ${DEFAULT-VALUE}).",
             converter = DatasetConverter.class)
-    Dataset dataset;
+    KnownDataset dataset;
 
     @Option(names = "--dir", paramLabel = "DIR", description = "Target directory (default: data/<dataset>).")
     Path dir;
@@ -28,10 +28,10 @@ final class FetchDataCommand implements Callable<Integer> {
         return 0;
     }
 
-    static final class DatasetConverter implements picocli.CommandLine.ITypeConverter<Dataset> {
+    static final class DatasetConverter implements picocli.CommandLine.ITypeConverter<KnownDataset> {
         @Override
-        public Dataset convert(String value) {
-            for (Dataset d : Dataset.values()) {
+        public KnownDataset convert(String value) {
+            for (KnownDataset d : KnownDataset.values()) {
                 if (d.cliName().equals(value)) {
                     return d;
                 }

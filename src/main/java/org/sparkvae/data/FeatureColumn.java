@@ -21,6 +21,13 @@ import static org.apache.spark.sql.functions.col;
  * DataFrames and Parquet files hold). Checked against the schema, read row by row on the executors.
  */
 public final class FeatureColumn {
+    /** The pixel column's metadata keys, written by the idx source and the CLI's loaders; spelled here only. */
+    public static final String DATA_MODE = "data_mode";
+    public static final String ROWS = "rows";
+    public static final String COLS = "cols";
+    public static final String IDX_MD5 = "idx_md5";
+    public static final String IMAGES = "images";
+
     private FeatureColumn() { }
 
     /** Refuses a missing column or one of another type, in Spark's wording. */
@@ -43,10 +50,10 @@ public final class FeatureColumn {
     /** The data mode in the column's metadata (written by the idx source and the CLI's loaders), if any. */
     public static DataMode modeOf(StructField f) {
         Metadata m = f.metadata();
-        if (!m.contains("data_mode")) {
+        if (!m.contains(DATA_MODE)) {
             return null;
         }
-        return DataMode.valueOf(m.getString("data_mode").toUpperCase(java.util.Locale.ROOT));
+        return DataMode.valueOf(m.getString(DATA_MODE).toUpperCase(java.util.Locale.ROOT));
     }
 
     /** The column as {@code array<float>}: the trainer's input type. */

@@ -37,8 +37,8 @@ public final class MnistDataFrames {
     private MnistDataFrames() { }
 
     public static StructType schema(DataMode mode, int rows, int cols, String md5) {
-        Metadata meta = new MetadataBuilder().putString("data_mode", mode.cliName()).putLong("rows", rows)
-                .putLong("cols", cols).putString("idx_md5", md5).build();
+        Metadata meta = new MetadataBuilder().putString(FeatureColumn.DATA_MODE, mode.cliName()).putLong(FeatureColumn.ROWS, rows)
+                .putLong(FeatureColumn.COLS, cols).putString(FeatureColumn.IDX_MD5, md5).build();
         return new StructType(new StructField[] {
                 DataTypes.createStructField(INDEX, DataTypes.LongType, false),
                 DataTypes.createStructField(LABEL, DataTypes.IntegerType, false),
@@ -127,7 +127,7 @@ public final class MnistDataFrames {
         }
         Dataset<Row> df = reader.load(dir);
         Metadata source = df.schema().apply(FEATURES).metadata();
-        Metadata meta = schema(mode, (int) source.getLong("rows"), (int) source.getLong("cols"), md5).apply(FEATURES).metadata();
+        Metadata meta = schema(mode, (int) source.getLong(FeatureColumn.ROWS), (int) source.getLong(FeatureColumn.COLS), md5).apply(FEATURES).metadata();
         return df.select(org.apache.spark.sql.functions.col(INDEX), org.apache.spark.sql.functions.col(LABEL),
                 org.apache.spark.ml.functions.vector_to_array(org.apache.spark.sql.functions.col(FEATURES), "float32")
                         .as(FEATURES, meta));

@@ -1,7 +1,6 @@
 package org.sparkvae.ml;
 
 import org.sparkvae.data.FeatureColumn;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -22,7 +21,11 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkvae.data.DataMode;
 import org.sparkvae.data.MnistDataFrames;
-import org.sparkvae.io.Provenance;
+import org.sparkvae.exec.ExecutionBackend;
+import org.sparkvae.exec.ModelProvenance;
+import org.sparkvae.exec.SparkBackend;
+import org.sparkvae.exec.TrainingData;
+import org.sparkvae.exec.TrainingSettings;
 import org.sparkvae.model.Architecture;
 import org.sparkvae.model.LikelihoodKind;
 import org.sparkvae.model.store.ModelInfo;
@@ -30,9 +33,10 @@ import org.sparkvae.model.PriorKind;
 import org.sparkvae.model.Vae;
 import org.sparkvae.model.VaeConfig;
 import org.sparkvae.run.EpochMetrics;
-import org.sparkvae.train.SparkTrainingOptions;
+import org.sparkvae.run.EpochRecord;
+import org.sparkvae.run.Topology;
 
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -267,33 +271,30 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
         Dataset<Row> held = isDefined(validationIndicatorCol) ? all.where(col("validation")).drop("validation") : null;
         int inputSize = inputSize(f, frame);
         VaeConfig config = config(inputSize);
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
-        int workers = isDefined(numWorkers) ? (Integer) getOrDefault(numWorkers) : SparkTrainingOptions.defaultWorkers(sc);
-        SparkTrainingOptions options = new SparkTrainingOptions(getMaxIter(), getBatchSize(), getAveragingFrequency(), workers, getSeed());
-        Vae vae = Vae.create(config, getSeed());
-        List<org.sparkvae.run.EpochRecord> rows = new java.util.ArrayList<>();
-        org.sparkvae.evaluate.SparkElboEvaluator validation = new org.sparkvae.evaluate.SparkElboEvaluator(getScoringBatchSize());
-        List<EpochMetrics> history = org.sparkvae.train.VaeTrainer.spark(options, sc, frame, false).train(vae, 1, m -> {
-            org.sparkvae.run.EpochRecord e = org.sparkvae.run.EpochRecord.of(m);
-            rows.add(held == null ? e : e.withTest(validation.evaluate(sc, vae, held, getSeed(), true)));
-        });
-        String master = sc.master();
+        TrainingSettings settings = new TrainingSettings(getMaxIter(), getBatchSize(), getSeed(),
+                isDefined(numWorkers) ? (Integer) getOrDefault(numWorkers) : null, getAveragingFrequency());
         Metadata meta = f.metadata();
-        org.sparkvae.run.Topology distribution = new org.sparkvae.run.Topology(master, workers, getAveragingFrequency());
-        ModelInfo info = new ModelInfo(config, l.dataMode().cliName(), null,
-                meta.contains("images") ? meta.getString("images") : null,
-                meta.contains("idx_md5") ? meta.getString("idx_md5") : null,
-                getMaxIter(), getBatchSize(), getSeed(), Provenance.versions(), Instant.now().toString(), rows, distribution);
-        VaeModel model = new VaeModel(uid, vae, info, new VaeTrainingSummary(history, workers, master, held == null ? new double[0]
-                : rows.stream().mapToDouble(org.sparkvae.run.EpochRecord::testNegElbo).toArray()));
-        return copyValues(model, ParamMap.empty()).setParent(this);
+        TrainingData data = TrainingData.rows(frame, inputSize, null, meta.contains(FeatureColumn.IMAGES) ? meta.getString(FeatureColumn.IMAGES) : null,
+                meta.contains(FeatureColumn.IDX_MD5) ? meta.getString(FeatureColumn.IDX_MD5) : null);
+        ExecutionBackend.HeldOut validation = held == null ? null
+                : new ExecutionBackend.HeldOut(TrainingData.rows(held, inputSize, null, null, null), getScoringBatchSize());
+        try (ExecutionBackend backend = SparkBackend.on(df.sparkSession(), false)) {
+            Vae vae = Vae.create(config, getSeed());
+            List<EpochRecord> rows = new ArrayList<>();
+            List<EpochMetrics> history = backend.fit(vae, data, validation, settings, 1, rows, List.of());
+            Topology topology = backend.topology(settings);
+            ModelInfo info = ModelProvenance.of(config, data, settings, getMaxIter(), rows, topology);
+            VaeModel model = new VaeModel(uid, vae, info, new VaeTrainingSummary(history, topology.workers(), topology.master(),
+                    held == null ? new double[0] : rows.stream().mapToDouble(EpochRecord::testNegElbo).toArray()));
+            return copyValues(model, ParamMap.empty()).setParent(this);
+        }
     }
 
     /** Pixels per row: from the column's metadata when the idx source or the CLI wrote it, else from the first row. */
     private static int inputSize(StructField f, Dataset<Row> frame) {
         Metadata meta = f.metadata();
-        if (meta.contains("rows") && meta.contains("cols")) {
-            return Math.toIntExact(meta.getLong("rows") * meta.getLong("cols"));
+        if (meta.contains(FeatureColumn.ROWS) && meta.contains(FeatureColumn.COLS)) {
+            return Math.toIntExact(meta.getLong(FeatureColumn.ROWS) * meta.getLong(FeatureColumn.COLS));
         }
         List<Row> first = frame.select(MnistDataFrames.FEATURES).limit(1).collectAsList();
         if (first.isEmpty()) {

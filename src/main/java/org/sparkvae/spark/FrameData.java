@@ -154,7 +154,7 @@ public final class FrameData {
     }
 
     private static ImageShape shapeIn(Metadata m) {
-        return m.contains("rows") && m.contains("cols") ? new ImageShape((int) m.getLong("rows"), (int) m.getLong("cols")) : null;
+        return m.contains(FeatureColumn.ROWS) && m.contains(FeatureColumn.COLS) ? new ImageShape((int) m.getLong(FeatureColumn.ROWS), (int) m.getLong(FeatureColumn.COLS)) : null;
     }
 
     private static String firstLine(String message) {

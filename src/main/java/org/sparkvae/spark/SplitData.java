@@ -86,9 +86,17 @@ public final class SplitData {
         return md5;
     }
 
+    /** The images' checksum, computed now by one executor task when the executors read them and it is not known yet. */
+    public String md5(SparkSession session) {
+        if (md5 == null) {
+            md5 = IdxChecksum.md5(session, layout.imagesPath());
+        }
+        return md5;
+    }
+
     /** The dataset the checksum identifies ({@code mnist}, ...), or null when unknown or not yet computed. */
     public String datasetCliName() {
-        org.sparkvae.data.Dataset known = md5 == null ? null : org.sparkvae.data.Dataset.identify(md5);
+        org.sparkvae.data.KnownDataset known = md5 == null ? null : org.sparkvae.data.KnownDataset.identify(md5);
         return known == null ? null : known.cliName();
     }
 
@@ -128,10 +136,8 @@ public final class SplitData {
 
     /** The source's frame in ranges of {@code perPartition} records (0: its default); the checksum first, once. */
     private Dataset<Row> executorRead(SparkSession session, long perPartition) {
-        if (md5 == null) {
-            md5 = IdxChecksum.md5(session, layout.imagesPath());
-        }
-        return MnistDataFrames.read(session, SparkSetup.absolute(files.dir()), splitName(), mode, md5, perPartition, files.classes());
+        return MnistDataFrames.read(session, SparkSetup.absolute(files.dir()), splitName(), mode, md5(session), perPartition,
+                files.classes());
     }
 
     private String splitName() {

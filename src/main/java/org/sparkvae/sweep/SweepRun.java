@@ -2,7 +2,7 @@ package org.sparkvae.sweep;
 
 import org.sparkvae.analysis.SweepResults;
 import org.apache.spark.sql.SparkSession;
-import org.sparkvae.data.Dataset;
+import org.sparkvae.data.KnownDataset;
 import org.sparkvae.data.DatasetFetcher;
 import org.sparkvae.io.HadoopFiles;
 import org.sparkvae.spark.SparkSetup;
@@ -73,7 +73,7 @@ public final class SweepRun {
         String dir = HadoopFiles.child(dataRoot, dataset);
         try {
             if (HadoopFiles.isLocal(dir)) {
-                DatasetFetcher.fetchIfMissing(HadoopFiles.localPath(dir), Dataset.valueOf(dataset.toUpperCase(Locale.ROOT)));
+                DatasetFetcher.fetchIfMissing(HadoopFiles.localPath(dir), KnownDataset.valueOf(dataset.toUpperCase(Locale.ROOT)));
             }
             return HadoopFiles.isLocal(dir) ? HadoopFiles.localPath(dir).toAbsolutePath().toString() : dir;
         } catch (java.io.IOException e) {

@@ -81,7 +81,7 @@ public final class SweepRunner {
             try {
                 statuses.addAll(sc.parallelize(jobs, jobs.size()).map(j -> {
                     SweepConfig c = SweepGrid.JSON.readValue(j[0], SweepConfig.class);
-                    return ConfigRun.runSafely(c, j[1], outDir, "configs", ConfigRun::oneJvm);
+                    return ConfigRun.runSafely(c, j[1], outDir, "configs", ConfigRun.oneJvm());
                 }).collect());
             } finally {
                 spark.sparkContext().removeSparkListener(tableUpdater);

@@ -5,7 +5,7 @@ import java.io.IOException;
 
 /**
  * Told about a training run as it goes (DJL's training listeners are the model): every finished epoch, with
- * the test terms when they were evaluated. {@link TrainingRun} calls its listeners in order, so a checkpoint
+ * the test terms when they were evaluated. {@code TrainingRun} calls its listeners in order, so a checkpoint
  * listener placed before the metrics files makes sure no metrics ever describe an epoch that could not be
  * checkpointed (a full disk).
  */

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 /**
  * Trains a VAE's network, epochs {@code firstEpoch..} of a run, telling {@code afterEpoch} about each: one interface
  * for the single-JVM {@link Trainer} and Spark's parameter averaging ({@link SparkTrainer}), each bound to its data.
- * {@link TrainingRun}, the sweep and the Spark ML estimator train through it.
+ * {@code TrainingRun}, the sweep and the Spark ML estimator train through it.
  */
 @FunctionalInterface
 public interface VaeTrainer {

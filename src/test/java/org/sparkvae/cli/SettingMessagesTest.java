@@ -1,6 +1,7 @@
 package org.sparkvae.cli;
 
 import org.junit.jupiter.api.Test;
+import org.sparkvae.job.EvaluationRun;
 import org.sparkvae.model.LikelihoodKind;
 import org.sparkvae.model.PriorKind;
 import org.sparkvae.model.SettingException;
@@ -29,8 +30,8 @@ class SettingMessagesTest {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("settings-");
         try {
             java.nio.file.Path out = java.nio.file.Files.writeString(dir.resolve("m.json"), "{}");
-            Exception e = assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> org.sparkvae.evaluate.EvaluationRun.run(
-                    new org.sparkvae.evaluate.EvaluationRun.Spec("m.zip", null, 100, 0, true, null, null, false, null, out.toString(), false)));
+            Exception e = assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> EvaluationRun.run(
+                    new EvaluationRun.Spec("m.zip", null, 100, 0, true, null, null, false, null, out.toString(), false)));
             assertEquals(out + ": already exists; pass `overwrite` to replace it or choose another `out`", e.getMessage());
             assertEquals(out + ": already exists; pass --overwrite to replace it or choose another --out", SparkVaeCli.describe(e));
         } finally {

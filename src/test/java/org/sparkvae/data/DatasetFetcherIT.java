@@ -18,13 +18,13 @@ class DatasetFetcherIT {
     @Test
     void fetchesMnistVerifiesAndIsIdempotent() throws Exception {
         DatasetFetcher fetcher = new DatasetFetcher(dir);
-        DatasetFetcher.Result first = fetcher.fetch(Dataset.MNIST);
+        DatasetFetcher.Result first = fetcher.fetch(KnownDataset.MNIST);
         assertEquals(4, first.fetched().size());
         LabelledImages test = new MnistFiles(dir.toString()).read28x28(MnistFiles.Split.TEST);
         assertEquals(10_000, test.size());
         assertEquals(60_000, new MnistFiles(dir.toString()).read28x28(MnistFiles.Split.TRAIN).size());
 
-        DatasetFetcher.Result second = fetcher.fetch(Dataset.MNIST);
+        DatasetFetcher.Result second = fetcher.fetch(KnownDataset.MNIST);
         assertEquals(0, second.fetched().size());
         assertEquals(4, second.alreadyPresent().size());
 
@@ -32,18 +32,18 @@ class DatasetFetcherIT {
         byte[] bytes = Files.readAllBytes(labels);
         bytes[100] ^= 1;
         Files.write(labels, bytes);
-        IdxFormatException e = assertThrows(IdxFormatException.class, () -> fetcher.fetch(Dataset.MNIST));
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> fetcher.fetch(KnownDataset.MNIST));
         assertTrue(e.getMessage().contains("not overwriting"), e.getMessage());
         assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(labels)), "the user's file is untouched");
     }
 
     @Test
     void fetchesFashionMnistFromDebian() throws Exception {
-        new DatasetFetcher(dir).fetch(Dataset.FASHION);
+        new DatasetFetcher(dir).fetch(KnownDataset.FASHION);
         MnistFiles files = new MnistFiles(dir.toString());
         assertTrue(files.resolve(MnistFiles.TRAIN_IMAGES).endsWith(".gz"));
         LabelledImages train = files.read28x28(MnistFiles.Split.TRAIN);
         assertEquals(60_000, train.size());
-        assertEquals(Dataset.FASHION, Dataset.identify(train.images().contentMd5()));
+        assertEquals(KnownDataset.FASHION, KnownDataset.identify(train.images().contentMd5()));
     }
 }

@@ -8,14 +8,14 @@ public final class RealData {
     private RealData() { }
 
     public static synchronized Path mnist() throws IOException {
-        return fetch(Dataset.MNIST);
+        return fetch(KnownDataset.MNIST);
     }
 
     public static synchronized Path fashion() throws IOException {
-        return fetch(Dataset.FASHION);
+        return fetch(KnownDataset.FASHION);
     }
 
-    private static Path fetch(Dataset d) throws IOException {
+    private static Path fetch(KnownDataset d) throws IOException {
         Path dir = Path.of("target", "it-data", d.cliName()).toAbsolutePath();
         new DatasetFetcher(dir).fetch(d);
         return dir;

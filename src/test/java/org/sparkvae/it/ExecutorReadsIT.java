@@ -7,16 +7,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkvae.analysis.ProjectionJob;
 import org.sparkvae.analysis.RunReportBuilder;
 import org.sparkvae.data.DataMode;
-import org.sparkvae.data.Dataset;
+import org.sparkvae.data.KnownDataset;
 import org.sparkvae.data.MnistFiles;
 import org.sparkvae.data.RealData;
-import org.sparkvae.evaluate.EvaluationRun;
+import org.sparkvae.job.EvaluationRun;
 import org.sparkvae.model.VaeConfig;
 import org.sparkvae.spark.SparkSetup;
 import org.sparkvae.spark.SplitData;
 import org.sparkvae.run.EpochRecord;
 import org.sparkvae.train.PpcaRun;
-import org.sparkvae.train.TrainingRun;
+import org.sparkvae.job.TrainingRun;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +64,7 @@ class ExecutorReadsIT {
 
         TrainingRun.Result trained = TrainingRun.run(new TrainingRun.Spec(VaeConfig.defaults(), DataMode.BINARY, () -> files, model,
                 1, 128, 0, false, false, true, false, LOCAL2, null, 50));
-        assertEquals(Dataset.MNIST.entries().get(0).md5(), trained.info().trainImagesMd5(), "checksum by an executor");
+        assertEquals(KnownDataset.MNIST.entries().get(0).md5(), trained.info().trainImagesMd5(), "checksum by an executor");
         assertEquals("mnist", trained.info().dataset());
         EpochRecord epoch = trained.info().epochMetrics().get(0);
         assertNotNull(epoch.testNegElbo(), "per-epoch test ELBO on the executors");
@@ -86,7 +86,7 @@ class ExecutorReadsIT {
 
         PpcaRun.Result ppca = PpcaRun.run(new PpcaRun.Spec(10, () -> files, LOCAL2, null, false));
         assertEquals(10_000, ppca.n());
-        assertEquals(Dataset.MNIST.entries().get(0).md5(), ppca.trainImagesMd5());
+        assertEquals(KnownDataset.MNIST.entries().get(0).md5(), ppca.trainImagesMd5());
 
         String html = RunReportBuilder.build(new RunReportBuilder.Spec(model, () -> files, dir.resolve("report").toString(), false, 0,
                 false, LOCAL2, null));

@@ -16,10 +16,10 @@ import org.sparkvae.data.FrameSource;
 import org.sparkvae.data.ImageShape;
 import org.sparkvae.data.LabelledImages;
 import org.sparkvae.data.MnistFiles;
-import org.sparkvae.evaluate.EvaluationRun;
+import org.sparkvae.job.EvaluationRun;
 import org.sparkvae.model.VaeConfig;
 import org.sparkvae.model.store.ModelStore;
-import org.sparkvae.train.TrainingRun;
+import org.sparkvae.job.TrainingRun;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -63,7 +63,7 @@ class SweepTopologyTest {
         assertEquals(new Topology("local[2]", 2, 50), savedInfo(averagedOut).distribution());
 
         Path oneJvmOut = Files.createDirectories(dir.resolve("one-jvm"));
-        String status = ConfigRun.runSafely(config(), SLICE, oneJvmOut.toString(), "one-jvm", ConfigRun::oneJvm);
+        String status = ConfigRun.runSafely(config(), SLICE, oneJvmOut.toString(), "one-jvm", ConfigRun.oneJvm());
         assertTrue(status.startsWith("ok "), status);
         assertNull(savedInfo(oneJvmOut).distribution());
     }

@@ -1,5 +1,6 @@
 package org.sparkvae.data.source;
 
+import org.sparkvae.data.FeatureColumn;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.connector.catalog.Table;
 import org.apache.spark.sql.connector.catalog.TableProvider;
@@ -54,8 +55,8 @@ public final class IdxDataSource implements TableProvider, DataSourceRegister {
 
     /** The columns: index, label and the pixels as an ML vector with the data's description in its metadata. */
     static StructType schema(IdxOptions o, IdxLayout layout) {
-        Metadata meta = new MetadataBuilder().putString("data_mode", o.mode().cliName()).putDouble("threshold", o.threshold())
-                .putLong("rows", layout.rows()).putLong("cols", layout.cols()).putString("images", layout.imagesPath())
+        Metadata meta = new MetadataBuilder().putString(FeatureColumn.DATA_MODE, o.mode().cliName()).putDouble("threshold", o.threshold())
+                .putLong(FeatureColumn.ROWS, layout.rows()).putLong(FeatureColumn.COLS, layout.cols()).putString(FeatureColumn.IMAGES, layout.imagesPath())
                 .putLong("count", layout.count()).build();
         return new StructType(new StructField[] {
                 DataTypes.createStructField("index", DataTypes.LongType, false),

