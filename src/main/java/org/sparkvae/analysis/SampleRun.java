@@ -29,7 +29,7 @@ public final class SampleRun {
 
     public static Result run(Spec s) throws IOException {
         if (s.count() <= 0 || s.count() > MAX_COUNT) {
-            throw new SettingException("count", "count must be in 1.." + MAX_COUNT + ", got " + s.count());
+            throw new SettingException("count", "{count} must be in 1.." + MAX_COUNT + ", got " + s.count());
         }
         Path meanOut = meanPathFor(s.samples());
         if (!s.overwrite()) {

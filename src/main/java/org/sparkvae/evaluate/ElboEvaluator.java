@@ -34,7 +34,7 @@ public final class ElboEvaluator {
 
     public ElboEvaluator(int batchSize, boolean showProgress) {
         if (batchSize <= 0) {
-            throw new org.sparkvae.model.SettingException("batchSize", "batchSize must be a positive integer, got " + batchSize);
+            throw new org.sparkvae.model.SettingException("batchSize", "{batchSize} must be a positive integer, got " + batchSize);
         }
         this.batchSize = batchSize;
         this.showProgress = showProgress;

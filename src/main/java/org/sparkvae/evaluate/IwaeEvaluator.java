@@ -26,7 +26,7 @@ public final class IwaeEvaluator {
 
     public IwaeEvaluator(int samples, boolean showProgress) {
         if (samples <= 0 || samples > 100_000) {
-            throw new org.sparkvae.model.SettingException("iwaeK", "iwaeK must be in 1..100000 importance samples, got " + samples);
+            throw new org.sparkvae.model.SettingException("iwaeK", "{iwaeK} must be in 1..100000 importance samples, got " + samples);
         }
         this.samples = samples;
         this.showProgress = showProgress;

@@ -23,7 +23,7 @@ public final class SparkElboEvaluator {
 
     public SparkElboEvaluator(int batchSize) {
         if (batchSize <= 0) {
-            throw new org.sparkvae.model.SettingException("batchSize", "batchSize must be a positive integer, got " + batchSize);
+            throw new org.sparkvae.model.SettingException("batchSize", "{batchSize} must be a positive integer, got " + batchSize);
         }
         this.batchSize = batchSize;
     }

@@ -13,11 +13,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** An IDX split, or its first {@code n} images: the driver's matrix in one JVM, the {@code idx} source's rows on Spark. */
 final class IdxData implements TrainingData {
     private final SplitData split;
-    private final SparkSession session; // null in one JVM
+    private final Supplier<SparkSession> session; // null in one JVM; started when first needed
     private final long n;
     private final Memo memo;
 
@@ -27,14 +28,11 @@ final class IdxData implements TrainingData {
         final Map<String, Dataset<Row>> frames = new HashMap<>();
     }
 
-    IdxData(SplitData split, SparkSession session) {
+    IdxData(SplitData split, Supplier<SparkSession> session) {
         this(split, session, split.count(), new Memo());
-        if (session != null && split.executorsRead()) {
-            split.md5(session); // known from the start, like a driver-read split's
-        }
     }
 
-    private IdxData(SplitData split, SparkSession session, long n, Memo memo) {
+    private IdxData(SplitData split, Supplier<SparkSession> session, long n, Memo memo) {
         this.split = split;
         this.session = session;
         this.n = n;
@@ -58,11 +56,14 @@ final class IdxData implements TrainingData {
 
     @Override
     public String md5() {
-        return split.md5();
+        // Executor-read files: one executor task computes it when first asked (a run asks once its inputs are checked
+        // and its lock is held, so a refused run never starts Spark).
+        return split.executorsRead() ? split.md5(session.get()) : split.md5();
     }
 
     @Override
     public String datasetCliName() {
+        md5();
         return split.datasetCliName();
     }
 
@@ -73,6 +74,7 @@ final class IdxData implements TrainingData {
 
     @Override
     public String description() {
+        md5();
         return split.datasetName();
     }
 
@@ -86,7 +88,7 @@ final class IdxData implements TrainingData {
         // Built once per shape and reused (every epoch's test ELBO): driver-read images are shipped only once.
         return memo.frames.computeIfAbsent(n + "/" + partitions, k -> {
             try {
-                return n == split.count() ? split.frame(session, partitions) : split.head(session, n, partitions);
+                return n == split.count() ? split.frame(session.get(), partitions) : split.head(session.get(), n, partitions);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -64,9 +64,9 @@ public final class SparkBackend implements ExecutionBackend {
 
     @Override
     public TrainingData split(MnistFiles files, MnistFiles.Split split, DataMode mode) throws IOException {
-        // The driver checks headers and lengths (or reads what the executors cannot) before Spark starts.
-        SplitData checked = SplitData.check(files, split, mode, setup);
-        return new IdxData(checked, session());
+        // The driver checks headers and lengths (or reads what the executors cannot); Spark starts when the data is
+        // first used or its checksum asked for.
+        return new IdxData(SplitData.check(files, split, mode, setup), this::session);
     }
 
     @Override

@@ -22,7 +22,10 @@ public interface TrainingData {
     /** Values per image (D). */
     int inputSize();
 
-    /** The IDX images' checksum (of the whole file, also for a {@link #head}), or null for other sources. */
+    /**
+     * The IDX images' checksum (of the whole file, also for a {@link #head}), or null for other sources. Known to every
+     * caller that asks; where the executors read the files, the first call has one executor task compute it.
+     */
     String md5();
 
     /** The dataset the checksum identifies ({@code mnist}, ...), or null. */

@@ -89,7 +89,7 @@ public final class EvaluationRun {
             new IwaeEvaluator(s.iwaeK(), false);
         }
         if (s.iwaeImages() != null && (s.iwaeImages() <= 0 || s.iwaeK() == null)) {
-            throw new SettingException("iwaeImages", "iwaeImages must be a positive number and needs iwaeK, got " + s.iwaeImages());
+            throw new SettingException("iwaeImages", "{iwaeImages} must be a positive number and needs iwaeK, got " + s.iwaeImages());
         }
         if (s.out() != null && !s.overwrite()) {
             HadoopFiles.refuseExisting(s.out(), "pass `overwrite` to replace it or choose another `out`");

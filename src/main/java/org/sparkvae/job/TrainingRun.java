@@ -117,11 +117,6 @@ public final class TrainingRun {
             }
             Inputs in = frames != null ? frames : idx(s, backend);
             TrainingData train = in.train();
-            System.err.printf("training on %d %s images from %s (%s), %s, %d epochs, batch %d%n", train.count(),
-                    s.mode().cliName(), train.location(), train.description(), config.describe(), s.epochs(), s.batchSize());
-            if (frames != null && in.test() == null && s.testEval()) {
-                System.err.println("no held-out rows given: no per-epoch test ELBO");
-            }
             // The inputs are good: create the model's directory and hold the run's lock (a second run on the same
             // --model is refused at once; the kernel drops the lock if this process dies, so --resume still works).
             HadoopFiles.mkdirs(HadoopFiles.parent(model));
@@ -134,6 +129,11 @@ public final class TrainingRun {
                     HadoopFiles.deleteStaleTemps(output);
                 }
                 checkpoints.deleteStaleTemps();
+                System.err.printf("training on %d %s images from %s (%s), %s, %d epochs, batch %d%n", train.count(),
+                        s.mode().cliName(), train.location(), train.description(), config.describe(), s.epochs(), s.batchSize());
+                if (frames != null && in.test() == null && s.testEval()) {
+                    System.err.println("no held-out rows given: no per-epoch test ELBO");
+                }
                 Topology topology = backend.topology(settings);
                 String spread = backend.describe(settings);
                 if (spread != null) {
@@ -181,7 +181,7 @@ public final class TrainingRun {
         FrameData test = source.test() == null || !s.testEval() ? null
                 : FrameData.load(session, source.test(), source.format(), s.mode(), train.shape(), train.inputSize());
         if (s.config().arch() == Architecture.CNN && train.shape() != null && !train.shape().equals(ImageShape.MNIST)) {
-            throw new SettingException("arch", "arch cnn needs 28x28 images, got " + train.shape());
+            throw new SettingException("arch", "{arch} cnn needs 28x28 images, got " + train.shape());
         }
         return new Inputs(TrainingData.rows(train, source.format()), test == null ? null : TrainingData.rows(test, source.format()));
     }

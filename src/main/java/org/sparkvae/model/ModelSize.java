@@ -61,16 +61,16 @@ public record ModelSize(VaeConfig config, int batchSize, long parameters, long b
      * one parameter array or that needs more than {@code availableBytes}.
      */
     public void check(long availableBytes) {
-        String what = "a model of inputSize " + config.inputSize() + " (D, from the data) with layers " + layers()
+        String what = "a model of {inputSize} " + config.inputSize() + " (D, from the data) with layers " + layers()
                 + " has " + String.format(Locale.ROOT, "%,d", parameters) + " parameters";
         if (parameters > MAX_ARRAY_ELEMENTS) {
             throw new SettingException("inputSize", what + ", more than the " + String.format(Locale.ROOT, "%,d", MAX_ARRAY_ELEMENTS)
-                    + " one ND4J array holds: use fewer input columns or a smaller hiddenUnits");
+                    + " one ND4J array holds: use fewer input columns or a smaller {hiddenUnits}");
         }
         if (bytes > availableBytes) {
             throw new SettingException("inputSize", what + " and needs " + gb(bytes) + " for weights, gradients, Adam state and a"
                     + " minibatch of " + batchSize + ", more than the " + gb(availableBytes) + " this process can have off the"
-                    + " heap: use fewer input columns, a smaller hiddenUnits or a machine with more memory");
+                    + " heap: use fewer input columns, a smaller {hiddenUnits} or a machine with more memory");
         }
     }
 

@@ -1,31 +1,66 @@
 package org.sparkvae.model;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
- * A bad model setting, worded in the library's names ({@code latentDim must be a positive integer, got 0}); front
- * ends map the names onto their own (the CLI onto its flags, the Spark ML stages onto their Params).
+ * A bad setting, with the names of the settings it speaks of as data: its template writes each as {@code {name}}
+ * ({@code "{levels} 2 has p(z2) = N(0, I); it cannot be combined with {prior} mog"}). {@link #getMessage} renders the
+ * library's names; a front end renders its own through {@link #messageIn} (the CLI its flags, the sweep grid its
+ * keys), so no front end rewrites message text.
  */
 public final class SettingException extends IllegalArgumentException {
+    private static final Pattern NAME = Pattern.compile("\\{(\\w+)}");
     private final String setting;
+    private final String template;
 
-    public SettingException(String setting, String message) {
-        super(message);
+    /** {@code setting}: the one the error is about; {@code template}: the message, each setting named as {@code {name}}. */
+    public SettingException(String setting, String template) {
+        super(render(template, Map.of()));
         this.setting = setting;
+        this.template = template;
     }
 
-    /**
-     * The message with every setting name in it replaced by a front end's name for it ({@code latentDim} ->
-     * {@code --latent-dim}); names not in {@code names} stay.
-     */
-    public String messageIn(java.util.Map<String, String> names) {
-        String m = getMessage();
-        for (java.util.Map.Entry<String, String> e : names.entrySet()) {
-            m = m.replaceAll("\\b" + java.util.regex.Pattern.quote(e.getKey()) + "\\b", java.util.regex.Matcher.quoteReplacement(e.getValue()));
+    /** An enum-valued setting's value, or a SettingException naming the setting and the (printable, cut) value. */
+    public static <E extends Enum<E>> E parseKind(Class<E> type, String setting, String value) {
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            String shown = String.valueOf(value).toLowerCase(Locale.ROOT).replaceAll("[^\\x20-\\x7e]|[{}]", "?");
+            throw new SettingException(setting, "unknown " + setting + " '" + (shown.length() > 60 ? shown.substring(0, 60) + "..." : shown) + "'");
         }
-        return m;
     }
 
-    /** The setting the message is about (a {@link VaeConfig} component name). */
+    /** The message with every setting named by a front end's name for it ({@code latentDim} -> {@code --latent-dim}). */
+    public String messageIn(Map<String, String> names) {
+        return render(template, names);
+    }
+
+    /** The setting the message is about (a {@link VaeConfig} component name, or a run's option). */
     public String setting() {
         return setting;
+    }
+
+    /** Every setting the message names, in order. */
+    public List<String> named() {
+        List<String> out = new ArrayList<>();
+        Matcher m = NAME.matcher(template);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    private static String render(String template, Map<String, String> names) {
+        Matcher m = NAME.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(names.getOrDefault(m.group(1), m.group(1))));
+        }
+        return m.appendTail(out).toString();
     }
 }

@@ -25,16 +25,16 @@ public record VaeConfig(int inputSize, int hiddenUnits, int latentDim, double le
 
     public VaeConfig {
         if (inputSize <= 0) {
-            throw new SettingException("inputSize", "inputSize must be positive, got " + inputSize);
+            throw new SettingException("inputSize", "{inputSize} must be positive, got " + inputSize);
         }
         if (hiddenUnits <= 0) {
-            throw new SettingException("hiddenUnits", "hiddenUnits must be positive, got " + hiddenUnits);
+            throw new SettingException("hiddenUnits", "{hiddenUnits} must be positive, got " + hiddenUnits);
         }
         if (latentDim <= 0) {
-            throw new SettingException("latentDim", "latentDim must be a positive integer, got " + latentDim);
+            throw new SettingException("latentDim", "{latentDim} must be a positive integer, got " + latentDim);
         }
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new SettingException("learningRate", "learningRate must be a positive number, got " + learningRate);
+            throw new SettingException("learningRate", "{learningRate} must be a positive number, got " + learningRate);
         }
         prior = prior == null ? PriorKind.GAUSSIAN : prior;
         components = components == null ? DEFAULT_COMPONENTS : components;
@@ -42,25 +42,25 @@ public record VaeConfig(int inputSize, int hiddenUnits, int latentDim, double le
         arch = arch == null ? Architecture.MLP : arch;
         levels = levels == null ? 1 : levels;
         if (levels != 1 && levels != 2) {
-            throw new SettingException("levels", "levels must be 1 or 2, got " + levels);
+            throw new SettingException("levels", "{levels} must be 1 or 2, got " + levels);
         }
         if (levels == 2 && prior != PriorKind.GAUSSIAN) {
-            throw new SettingException("levels", "levels 2 has p(z2) = N(0, I); it cannot be combined with prior " + prior.cliName());
+            throw new SettingException("levels", "{levels} 2 has p(z2) = N(0, I); it cannot be combined with {prior} " + prior.cliName());
         }
         if (components <= 0 || components > 10_000) {
-            throw new SettingException("components", "components must be in 1..10000, got " + components);
+            throw new SettingException("components", "{components} must be in 1..10000, got " + components);
         }
         if (fixedVariance != null) {
             if (likelihood != LikelihoodKind.GAUSSIAN) {
-                throw new SettingException("fixedVariance", "fixedVariance applies to likelihood gaussian only (got likelihood "
+                throw new SettingException("fixedVariance", "{fixedVariance} applies to {likelihood} gaussian only (got {likelihood} "
                         + likelihood.cliName() + ")");
             }
             if (!(fixedVariance > 0) || Double.isInfinite(fixedVariance)) {
-                throw new SettingException("fixedVariance", "fixedVariance must be a positive number, got " + fixedVariance);
+                throw new SettingException("fixedVariance", "{fixedVariance} must be a positive number, got " + fixedVariance);
             }
         }
         if (arch == Architecture.CNN && inputSize != MNIST_PIXELS) {
-            throw new SettingException("arch", "arch cnn needs 28x28 images, got " + inputSize + " inputs");
+            throw new SettingException("arch", "{arch} cnn needs 28x28 images, got " + inputSize + " inputs");
         }
     }
 

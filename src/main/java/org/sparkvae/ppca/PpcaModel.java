@@ -43,7 +43,7 @@ public final class PpcaModel implements Serializable {
     public static PpcaModel fit(double[] mean, double[][] covariance, int q) {
         int d = mean.length;
         if (q < 1 || q >= d) {
-            throw new org.sparkvae.model.SettingException("latentDim", "latentDim must be in 1.." + (d - 1) + " for PPCA, got " + q);
+            throw new org.sparkvae.model.SettingException("latentDim", "{latentDim} must be in 1.." + (d - 1) + " for PPCA, got " + q);
         }
         INDArray c = Nd4j.create(covariance).castTo(DataType.DOUBLE);
         c = c.add(c.transpose()).muli(0.5); // exact symmetry for LAPACK's symmetric solver
@@ -64,7 +64,7 @@ public final class PpcaModel implements Serializable {
         double sigma2 = discarded / (d - q);
         if (!(sigma2 > 0)) {
             throw new org.sparkvae.model.SettingException("latentDim", "PPCA: the data's covariance has rank <= " + q
-                    + ", so the noise variance would be 0; use a smaller latentDim");
+                    + ", so the noise variance would be 0; use a smaller {latentDim}");
         }
         return new PpcaModel(mean.clone(), u, top, sigma2);
     }

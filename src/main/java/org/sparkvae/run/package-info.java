@@ -3,6 +3,6 @@
  * epoch's metrics row ({@link org.sparkvae.run.EpochRecord}) and the Spark topology a model was trained on
  * ({@link org.sparkvae.run.Topology}). They sit below {@code model.store} (which saves them with a model),
  * {@code train} and {@code evaluate} (which make them), so that dependencies run one way:
- * io, backend, run, data, model, train/evaluate, analysis, sweep, ml, cli.
+ * io, backend, run, data, model, train/evaluate, exec, job/analysis/sweep/ml, cli.
  */
 package org.sparkvae.run;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import org.sparkvae.model.Architecture;
 import org.sparkvae.model.LikelihoodKind;
 import org.sparkvae.model.PriorKind;
+import org.sparkvae.model.SettingException;
 import org.sparkvae.model.VaeConfig;
 
 import java.io.Serializable;
@@ -39,11 +40,11 @@ public final class SweepConfig implements Serializable {
 
     /** The model this point trains; validated (a bad grid fails before any training). */
     public VaeConfig vaeConfig() {
-        PriorKind p = PriorKind.valueOf(prior.toUpperCase(java.util.Locale.ROOT));
-        LikelihoodKind l = LikelihoodKind.valueOf(likelihood.toUpperCase(java.util.Locale.ROOT));
+        PriorKind p = SettingException.parseKind(PriorKind.class, "prior", prior);
+        LikelihoodKind l = SettingException.parseKind(LikelihoodKind.class, "likelihood", likelihood);
         Double fixed = variance == null || variance.equalsIgnoreCase("learned") ? null : Double.valueOf(variance);
         return new VaeConfig(VaeConfig.MNIST_PIXELS, VaeConfig.DEFAULT_HIDDEN, latentDim, learningRate, p, components, l, fixed,
-                Architecture.valueOf(arch.toUpperCase(java.util.Locale.ROOT)), levels);
+                SettingException.parseKind(Architecture.class, "arch", arch), levels);
     }
 
     /** First 16 hex digits of the SHA-256 of the canonical (sorted-key) JSON of every field. */

@@ -105,25 +105,8 @@ public final class SweepGrid {
         } catch (IllegalArgumentException e) {
             String msg = e instanceof org.sparkvae.model.SettingException se ? se.messageIn(KEYS)
                     : e.getMessage() == null ? "" : e.getMessage();
-            throw new IllegalArgumentException(name + ": bad configuration " + c.describe() + ": "
-                    + enumMessage(msg));
+            throw new IllegalArgumentException(name + ": bad configuration " + c.describe() + ": " + msg);
         }
-    }
-
-    /** "No enum constant org.sparkvae.model.PriorKind.X.Y" -> "unknown prior 'x.y'"; other messages unchanged. */
-    static String enumMessage(String msg) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("No enum constant (?:[\\w$]+\\.)*?(PriorKind|LikelihoodKind|Architecture)\\.(.*)",
-                java.util.regex.Pattern.DOTALL).matcher(msg);
-        if (!m.matches()) {
-            return msg;
-        }
-        String field = switch (m.group(1)) {
-            case "PriorKind" -> "prior";
-            case "LikelihoodKind" -> "likelihood";
-            default -> "arch";
-        };
-        String value = m.group(2).toLowerCase(java.util.Locale.ROOT).replaceAll("[^\\x20-\\x7e]", "?");
-        return "unknown " + field + " '" + (value.length() > 60 ? value.substring(0, 60) + "..." : value) + "'";
     }
 
     private static double scalarDouble(JsonNode root, String key, double def, String name) {

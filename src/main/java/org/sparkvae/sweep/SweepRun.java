@@ -32,7 +32,7 @@ public final class SweepRun {
 
     public static Outcome run(Spec s) throws Exception {
         if (s.averagingFrequency() <= 0) {
-            throw new org.sparkvae.model.SettingException("averagingFrequency", "averagingFrequency must be positive, got " + s.averagingFrequency());
+            throw new org.sparkvae.model.SettingException("averagingFrequency", "{averagingFrequency} must be positive, got " + s.averagingFrequency());
         }
         // Executors run in their own working directories (a Worker's work/app-*/N): a relative local
         // path would land there, so local paths are made absolute on the driver.
@@ -49,7 +49,7 @@ public final class SweepRun {
         System.err.printf(Locale.ROOT, "sweep grid %s: %d configurations, about %.1f MB of models and results%n",
                 s.grid(), size.configs(), size.bytes() / 1e6);
         if (s.maxConfigs() <= 0) {
-            throw new org.sparkvae.model.SettingException("maxConfigs", "maxConfigs must be positive, got " + s.maxConfigs());
+            throw new org.sparkvae.model.SettingException("maxConfigs", "{maxConfigs} must be positive, got " + s.maxConfigs());
         }
         if (size.configs() > s.maxConfigs()) {
             throw new IllegalArgumentException(s.grid() + ": the grid has " + size.configs() + " configurations (about "

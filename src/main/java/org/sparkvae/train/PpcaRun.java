@@ -48,7 +48,7 @@ public final class PpcaRun {
 
     public static Result run(Spec s) throws IOException {
         if (s.latentDim() < 1 || s.latentDim() >= 784) {
-            throw new org.sparkvae.model.SettingException("latentDim", "latentDim must be in 1..783 for PPCA, got " + s.latentDim());
+            throw new org.sparkvae.model.SettingException("latentDim", "{latentDim} must be in 1..783 for PPCA, got " + s.latentDim());
         }
         if (s.out() != null && !s.overwrite()) {
             AtomicFiles.refuseExisting(s.out(), "pass `overwrite` to replace it or choose another `out`");

@@ -8,16 +8,16 @@ package org.sparkvae.train;
 public record SparkTrainingOptions(int epochs, int batchSizePerWorker, int averagingFrequency, int workers, long seed) {
     public SparkTrainingOptions {
         if (epochs < 0) {
-            throw new org.sparkvae.model.SettingException("epochs", "epochs must be >= 0, got " + epochs);
+            throw new org.sparkvae.model.SettingException("epochs", "{epochs} must be >= 0, got " + epochs);
         }
         if (batchSizePerWorker <= 0) {
-            throw new org.sparkvae.model.SettingException("batchSize", "batchSize must be a positive integer, got " + batchSizePerWorker);
+            throw new org.sparkvae.model.SettingException("batchSize", "{batchSize} must be a positive integer, got " + batchSizePerWorker);
         }
         if (averagingFrequency <= 0) {
-            throw new org.sparkvae.model.SettingException("averagingFrequency", "averagingFrequency must be a positive integer, got " + averagingFrequency);
+            throw new org.sparkvae.model.SettingException("averagingFrequency", "{averagingFrequency} must be a positive integer, got " + averagingFrequency);
         }
         if (workers <= 0) {
-            throw new org.sparkvae.model.SettingException("workers", "workers must be a positive integer, got " + workers);
+            throw new org.sparkvae.model.SettingException("workers", "{workers} must be a positive integer, got " + workers);
         }
     }
 

@@ -4,10 +4,10 @@ package org.sparkvae.train;
 public record TrainingOptions(int epochs, int batchSize, long seed) {
     public TrainingOptions {
         if (epochs < 0) {
-            throw new org.sparkvae.model.SettingException("epochs", "epochs must be >= 0, got " + epochs);
+            throw new org.sparkvae.model.SettingException("epochs", "{epochs} must be >= 0, got " + epochs);
         }
         if (batchSize <= 0) {
-            throw new org.sparkvae.model.SettingException("batchSize", "batchSize must be a positive integer, got " + batchSize);
+            throw new org.sparkvae.model.SettingException("batchSize", "{batchSize} must be a positive integer, got " + batchSize);
         }
     }
 }

@@ -48,6 +48,21 @@ class SettingMessagesTest {
                 SparkVaeCli.describe(assertThrows(SettingException.class, () -> new org.sparkvae.train.TrainingOptions(1, 0, 0))));
     }
 
+    /** The names are data: a front end renders its own names without reading the message's words. */
+    @Test
+    void settingsAreNamedAsDataAndEachFrontEndRendersItsNames() {
+        SettingException e = assertThrows(SettingException.class, () -> VaeConfig.mnist(2).withPrior(PriorKind.MOG, 3).withLevels(2));
+        assertEquals(java.util.List.of("levels", "prior"), e.named());
+        assertEquals("levels 2 has p(z2) = N(0, I); it cannot be combined with prior mog", e.getMessage());
+        assertEquals("L 2 has p(z2) = N(0, I); it cannot be combined with P mog", e.messageIn(java.util.Map.of("levels", "L", "prior", "P")));
+        // A value the user wrote is shown, never rendered as a name (braces and control characters are not kept).
+        SettingException k = assertThrows(SettingException.class,
+                () -> SettingException.parseKind(PriorKind.class, "prior", "Nope{levels}\u0001"));
+        assertEquals("prior", k.setting());
+        assertEquals("unknown prior 'nope?levels??'", k.messageIn(SparkVaeCli.FLAGS));
+        assertEquals(PriorKind.MOG, SettingException.parseKind(PriorKind.class, "prior", "MoG"));
+    }
+
     @Test
     void theCliDefaultsAreTheLibrarys() throws Exception {
         ModelOptions o = new ModelOptions();

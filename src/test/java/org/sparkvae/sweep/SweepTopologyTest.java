@@ -29,21 +29,7 @@ class SweepTopologyTest {
     Path dir;
 
     private static SweepConfig config() {
-        SweepConfig c = new SweepConfig();
-        c.latentDim = 2;
-        c.prior = "gaussian";
-        c.components = 10;
-        c.likelihood = "bernoulli";
-        c.variance = "learned";
-        c.arch = "mlp";
-        c.levels = 1;
-        c.seed = 3;
-        c.epochs = 1;
-        c.batchSize = 64;
-        c.learningRate = 1e-3;
-        c.dataset = "mnist";
-        c.trainImages = 256;
-        return c;
+        return SweepConfigs.small(256);
     }
 
     private ModelInfo savedInfo(Path out) throws Exception {
