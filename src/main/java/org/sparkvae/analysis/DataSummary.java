@@ -12,6 +12,7 @@ import org.sparkvae.data.source.IdxDataSource;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.sparkvae.spark.SparkSetup;
 
 /**
  * What an IDX dataset holds, computed by the executors through the {@code idx} data source: the image count,
@@ -21,9 +22,9 @@ import java.util.TreeMap;
 public record DataSummary(String path, String split, String mode, long count, Map<Integer, Long> perLabel, double meanPixel,
                           int rows, int cols) {
     /** The whole {@code data-stats} job: opens Spark as {@code setup} says, describes the data, closes Spark. */
-    public static DataSummary run(org.sparkvae.spark.SparkSetup setup, String path, String split, DataMode mode) {
+    public static DataSummary run(SparkSetup setup, String path, String split, DataMode mode) {
         try (SparkSession session = setup.session("spark-vae data-stats")) {
-            return compute(session, org.sparkvae.spark.SparkSetup.absolute(path), split, mode);
+            return compute(session, SparkSetup.absolute(path), split, mode);
         }
     }
 

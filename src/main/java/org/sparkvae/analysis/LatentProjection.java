@@ -24,6 +24,8 @@ import java.util.Iterator;
 import java.util.List;
 
 import static org.apache.spark.sql.functions.col;
+import org.sparkvae.evaluate.ElboEvaluator;
+import org.sparkvae.model.workarounds.Nd4jSeeds;
 
 /**
  * The aggregate posterior of the test set, computed on the executors: each image is encoded once
@@ -47,7 +49,7 @@ public final class LatentProjection {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<VaeBroadcast> model = sc.broadcast(new VaeBroadcast(vae));
         JavaRDD<Row> encoded = test.select(MnistDataFrames.INDEX, MnistDataFrames.LABEL, MnistDataFrames.FEATURES).javaRDD()
-                .mapPartitionsWithIndex((part, rows) -> encode(model.value(), rows, org.sparkvae.evaluate.ElboEvaluator.partitionSeed(seed, part)), false);
+                .mapPartitionsWithIndex((part, rows) -> encode(model.value(), rows, ElboEvaluator.partitionSeed(seed, part)), false);
         Dataset<Row> latents = spark.createDataFrame(encoded, LATENTS).cache();
         latents.count(); // encode once, on the executors, before PCA reads the samples
         // The broadcast stays: the returned table's lineage (PCA, the Parquet write) still refers to it.
@@ -78,9 +80,9 @@ public final class LatentProjection {
             return java.util.Collections.emptyIterator();
         }
         Vae vae = b.vae();
-        org.sparkvae.model.workarounds.Nd4jSeeds.seed(seed);
+        Nd4jSeeds.seed(seed);
         List<Row> out = new ArrayList<>(all.size());
-        int batch = org.sparkvae.evaluate.ElboEvaluator.DEFAULT_BATCH;
+        int batch = ElboEvaluator.DEFAULT_BATCH;
         for (int from = 0; from < all.size(); from += batch) {
             int to = Math.min(all.size(), from + batch);
             Posterior q = vae.encode(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to),

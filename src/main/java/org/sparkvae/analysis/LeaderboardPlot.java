@@ -17,11 +17,11 @@ public final class LeaderboardPlot {
     private LeaderboardPlot() { }
 
     /** @param rows sweep results: test -ELBO by latent dimension, one line per prior (mean over seeds per point) */
-    public static XYChart chart(List<org.sparkvae.analysis.SweepResult> rows) {
-        boolean manyLikelihoods = rows.stream().map(org.sparkvae.analysis.SweepResult::likelihood).distinct().count() > 1;
-        boolean manyArchs = rows.stream().map(org.sparkvae.analysis.SweepResult::arch).distinct().count() > 1;
+    public static XYChart chart(List<SweepResult> rows) {
+        boolean manyLikelihoods = rows.stream().map(SweepResult::likelihood).distinct().count() > 1;
+        boolean manyArchs = rows.stream().map(SweepResult::arch).distinct().count() > 1;
         Map<String, TreeMap<Integer, double[]>> series = new TreeMap<>();
-        for (org.sparkvae.analysis.SweepResult r : rows) {
+        for (SweepResult r : rows) {
             String name = r.prior() + (manyLikelihoods ? " / " + r.likelihood() : "") + (manyArchs ? " / " + r.arch() : "");
             int m = r.latentDim();
             double[] sumCount = series.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(m, k -> new double[2]);
@@ -45,7 +45,7 @@ public final class LeaderboardPlot {
         return chart;
     }
 
-    public static byte[] pngBytes(List<org.sparkvae.analysis.SweepResult> rows) throws IOException {
+    public static byte[] pngBytes(List<SweepResult> rows) throws IOException {
         return org.knowm.xchart.BitmapEncoder.getBitmapBytes(chart(rows), org.knowm.xchart.BitmapEncoder.BitmapFormat.PNG);
     }
 }

@@ -10,6 +10,15 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sparkvae.data.DataLocator;
+import org.sparkvae.data.FrameSource;
+import org.sparkvae.data.MnistDataFrames;
+import org.sparkvae.data.MnistFiles;
+import org.sparkvae.io.WorkDirs;
+import org.sparkvae.spark.FrameData;
+import org.sparkvae.spark.SparkProgress;
+import org.sparkvae.spark.SparkSetup;
+import org.sparkvae.spark.SplitData;
 
 /**
  * The {@code project} job after Spark is up: {@link LatentProjection} on the test frame, then
@@ -31,11 +40,11 @@ public final class ProjectionJob {
      * {@code train} rows; unlabelled rows are drawn in one colour) — {@code out} refused when it holds a projection
      * unless {@code overwrite}.
      */
-    public record Spec(String model, org.sparkvae.data.DataLocator data, long seed, String out, boolean overwrite,
-                       boolean progress, org.sparkvae.spark.SparkSetup spark, org.sparkvae.data.FrameSource frames) {
+    public record Spec(String model, DataLocator data, long seed, String out, boolean overwrite,
+                       boolean progress, SparkSetup spark, FrameSource frames) {
         /** The IDX test split. */
-        public Spec(String model, org.sparkvae.data.DataLocator data, long seed, String out, boolean overwrite,
-                    boolean progress, org.sparkvae.spark.SparkSetup spark) {
+        public Spec(String model, DataLocator data, long seed, String out, boolean overwrite,
+                    boolean progress, SparkSetup spark) {
             this(model, data, seed, out, overwrite, progress, spark, null);
         }
     }
@@ -47,32 +56,32 @@ public final class ProjectionJob {
         }
         ModelStore.Loaded loaded = ModelStore.load(s.model());
         if (s.frames() != null) {
-            org.sparkvae.data.FrameSource source = s.frames();
+            FrameSource source = s.frames();
             source.requireSpark(s.spark() != null);
             try (SparkSession session = s.spark().session("spark-vae project")) {
-                org.sparkvae.spark.FrameData rows = org.sparkvae.spark.FrameData.forModel(session, source, loaded.dataMode(),
+                FrameData rows = FrameData.forModel(session, source, loaded.dataMode(),
                         loaded.info().imageShape(), loaded.info().config().inputSize());
                 // Rows without labels get label -1: one colour in the plot.
                 Dataset<Row> frame = rows.labelled() ? rows.frame()
-                        : rows.frame().withColumn(org.sparkvae.data.MnistDataFrames.LABEL, org.apache.spark.sql.functions.lit(UNLABELLED));
-                try (org.sparkvae.spark.SparkProgress bar = new org.sparkvae.spark.SparkProgress(session.sparkContext(), "encode + PCA",
+                        : rows.frame().withColumn(MnistDataFrames.LABEL, org.apache.spark.sql.functions.lit(UNLABELLED));
+                try (SparkProgress bar = new SparkProgress(session.sparkContext(), "encode + PCA",
                         s.progress())) {
                     return run(session, loaded, frame, s.seed(), s.out());
                 }
             }
         }
         loaded.requireMnistImages(s.model(), "project it on rows of that size with `dataFormat`");
-        org.sparkvae.spark.SplitData test = org.sparkvae.spark.SplitData.check(s.data().locate(),
-                org.sparkvae.data.MnistFiles.Split.TEST, loaded.dataMode(), s.spark());
+        SplitData test = SplitData.check(s.data().locate(),
+                MnistFiles.Split.TEST, loaded.dataMode(), s.spark());
         try (SparkSession session = s.spark().session("spark-vae project")) {
             return run(session, loaded, test, s.seed(), s.out(), s.progress());
         }
     }
 
     /** Runs the job on the test split, with a progress bar, on an open session. */
-    public static Summary run(SparkSession session, ModelStore.Loaded loaded, org.sparkvae.spark.SplitData test,
+    public static Summary run(SparkSession session, ModelStore.Loaded loaded, SplitData test,
                               long seed, String out, boolean progress) throws Exception {
-        try (org.sparkvae.spark.SparkProgress bar = new org.sparkvae.spark.SparkProgress(session.sparkContext(), "encode + PCA", progress)) {
+        try (SparkProgress bar = new SparkProgress(session.sparkContext(), "encode + PCA", progress)) {
             return run(session, loaded, test.frame(session, session.sparkContext().defaultParallelism()), seed, out);
         }
     }
@@ -92,7 +101,7 @@ public final class ProjectionJob {
         double[] x = points.stream().mapToDouble(p -> p.getDouble(0)).toArray();
         double[] y = points.stream().mapToDouble(p -> p.getDouble(1)).toArray();
         int[] labels = points.stream().mapToInt(p -> p.getInt(2)).toArray();
-        Path work = org.sparkvae.io.WorkDirs.create("project");
+        Path work = WorkDirs.create("project");
         try {
             Path png = work.resolve("latent-pca.png");
             LatentScatterPlot.writePng(x, y, labels, r.explainedVariance(), loaded.vae().config().describe(), png);

@@ -23,6 +23,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.sparkvae.evaluate.ElboEvaluator;
+import org.sparkvae.io.WorkDirs;
+import org.sparkvae.model.workarounds.Nd4jSeeds;
+import org.sparkvae.run.EpochRecord;
 
 /**
  * The {@code report} of a run: one self-contained HTML page with its configuration, metrics and figures, the PNGs
@@ -54,7 +58,7 @@ public final class RunReportBuilder {
             HadoopFiles.refuseExisting(html, "pass `overwrite` or choose another `out`");
         }
         // Every input is read and checked before anything is written.
-        List<org.sparkvae.analysis.SweepResult> sweepRows = s.sweep() == null ? null : new org.sparkvae.analysis.SweepResults(s.sweep()).rows();
+        List<SweepResult> sweepRows = s.sweep() == null ? null : new SweepResults(s.sweep()).rows();
         if (sweepRows != null && sweepRows.isEmpty()) {
             throw new IllegalArgumentException("`sweep` " + s.sweep() + ": no finished configurations there");
         }
@@ -67,7 +71,7 @@ public final class RunReportBuilder {
         }
     }
 
-    private String write(Spec s, String html, List<org.sparkvae.analysis.SweepResult> sweepRows, ModelStore.Loaded loaded, SplitData testSplit,
+    private String write(Spec s, String html, List<SweepResult> sweepRows, ModelStore.Loaded loaded, SplitData testSplit,
                          SparkSession session) throws Exception {
         Vae vae = loaded.vae();
         ModelInfo info = loaded.info();
@@ -85,30 +89,30 @@ public final class RunReportBuilder {
                 .fact("epochs, batch size, seed", info.epochs() + ", " + info.batchSize() + ", " + info.seed())
                 .fact("created", info.createdAt()).fact("versions", info.versions());
 
-        List<org.sparkvae.run.EpochRecord> history = info.epochMetrics();
-        org.sparkvae.run.EpochRecord last = history.isEmpty() ? null : history.get(history.size() - 1);
+        List<EpochRecord> history = info.epochMetrics();
+        EpochRecord last = history.isEmpty() ? null : history.get(history.size() - 1);
         ElboReport test10k = last != null && last.testNegElbo() != null ? null
-                : new SparkElboEvaluator(org.sparkvae.evaluate.ElboEvaluator.DEFAULT_BATCH).evaluate(sc, vae, test, s.seed(), true);
+                : new SparkElboEvaluator(ElboEvaluator.DEFAULT_BATCH).evaluate(sc, vae, test, s.seed(), true);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("test -ELBO", test10k != null ? test10k.negElbo() : last.testNegElbo());
         summary.put("reconstruction", test10k != null ? test10k.recon() : last.testRecon());
         summary.put("KL", test10k != null ? test10k.kl() : last.testKl());
         summary.put("last train -ELBO", last == null ? null : last.trainNegElbo());
-        summary.put("seconds/epoch (mean)", history.stream().mapToDouble(org.sparkvae.run.EpochRecord::seconds).average().orElse(Double.NaN));
+        summary.put("seconds/epoch (mean)", history.stream().mapToDouble(EpochRecord::seconds).average().orElse(Double.NaN));
         report.table("Result (nats per test image)", List.copyOf(summary.keySet()), List.of(summary));
 
-        Path work = org.sparkvae.io.WorkDirs.create("report");
+        Path work = WorkDirs.create("report");
         boolean outExisted = HadoopFiles.exists(s.out());
         boolean projectionExisted = HadoopFiles.exists(HadoopFiles.child(s.out(), "projection"));
         boolean done = false;
         try {
-            org.sparkvae.model.workarounds.Nd4jSeeds.seed(s.seed());
+            Nd4jSeeds.seed(s.seed());
             if (!history.isEmpty()) {
                 Path curves = work.resolve("curves.png");
                 TrainingCurvePlot.writePng(history, describe, curves);
                 report.figure("Training curves", "Per epoch: train -ELBO (running mean over the epoch), test -ELBO and its two terms.",
                         publish(curves, s.out()));
-                report.table("Per-epoch metrics", MetricsFiles.COLUMNS, history, org.sparkvae.run.EpochRecord::get);
+                report.table("Per-epoch metrics", MetricsFiles.COLUMNS, history, EpochRecord::get);
             }
             INDArray first32 = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 32), org.nd4j.linalg.indexing.NDArrayIndex.all());
             report.figure("Reconstructions", "Rows alternate: 16 test images, then their reconstructions E[x|z] with z ~ q(z|x).",
@@ -135,11 +139,11 @@ public final class RunReportBuilder {
                         p.n(), p.explained() == null ? "" : "; first two principal components (Spark MLlib PCA)"), Files.readAllBytes(scatter));
             }
             if (sweepRows != null) {
-                List<org.sparkvae.analysis.SweepResult> rows = sweepRows;
+                List<SweepResult> rows = sweepRows;
                 report.figure("Sweep: leaderboard", "Test -ELBO against the latent dimension M, one line per prior (mean over seeds); "
-                        + rows.size() + " finished configurations in " + s.sweep() + ".", org.sparkvae.analysis.LeaderboardPlot.pngBytes(rows));
+                        + rows.size() + " finished configurations in " + s.sweep() + ".", LeaderboardPlot.pngBytes(rows));
                 report.table("Sweep: results (nats per test image)", List.of("latentDim", "prior", "likelihood", "arch", "seed",
-                        "epochs", "test_neg_elbo", "test_kl", "test_nll_iwae", "seconds", "mode"), rows.stream().map(org.sparkvae.analysis.SweepResult::row).toList());
+                        "epochs", "test_neg_elbo", "test_kl", "test_nll_iwae", "seconds", "mode"), rows.stream().map(SweepResult::row).toList());
             }
             Path page = work.resolve("report.html");
             Files.write(page, report.bytes());

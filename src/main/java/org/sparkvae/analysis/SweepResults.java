@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.sparkvae.io.CsvTable;
+import org.sparkvae.io.RunLock;
 
 /**
  * A sweep's results under its output directory (any Hadoop path):
@@ -95,12 +97,12 @@ public final class SweepResults {
     }
 
     public static String csv(List<SweepResult> rows) {
-        return org.sparkvae.io.CsvTable.format(COLUMNS, rows.stream().map(SweepResult::row).toList());
+        return CsvTable.format(COLUMNS, rows.stream().map(SweepResult::row).toList());
     }
 
     /** What a sweep directory may hold; anything else means {@code dir} is not a sweep's and must not be written into. */
     private static final java.util.Set<String> OWN = java.util.Set.of("results", "failures", "models", "attempts",
-            "results.csv", "results.parquet", "leaderboard.png", "sweep-report.html", org.sparkvae.io.RunLock.NAME);
+            "results.csv", "results.parquet", "leaderboard.png", "sweep-report.html", RunLock.NAME);
 
     /**
      * Refuses a directory that holds files no sweep writes: pointing {@code --out} at a directory of one's own

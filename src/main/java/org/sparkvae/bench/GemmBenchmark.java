@@ -7,6 +7,9 @@ import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Locale;
+import org.sparkvae.backend.Denormals;
+import org.sparkvae.backend.NativeBuild;
+import org.sparkvae.backend.NativeMalloc;
 
 /**
  * The MLP step's gemm shapes alone (batch 128; forward, weight gradient, input gradient), each as libnd4j's matmul
@@ -21,9 +24,9 @@ public final class GemmBenchmark {
             {512, 128, 784, 1, 0}, {128, 784, 512, 0, 1}};
 
     public static void main(String[] args) {
-        org.sparkvae.backend.Denormals.applyHere();
-        org.sparkvae.backend.NativeBuild.select();
-        org.sparkvae.backend.NativeMalloc.apply();
+        Denormals.applyHere();
+        NativeBuild.select();
+        NativeMalloc.apply();
         for (long[] s : SHAPES) {
             boolean ta = s[3] == 1, tb = s[4] == 1;
             INDArray a = ta ? Nd4j.rand(DataType.FLOAT, s[1], s[0]) : Nd4j.rand(DataType.FLOAT, s[0], s[1]);

@@ -14,6 +14,7 @@ import java.io.DataOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.sparkvae.io.WorkDirs;
 
 /**
  * Load time of a training split, old path against new, in one run: "driver" reads and checks the IDX pair on the
@@ -30,7 +31,7 @@ public final class LoadBenchmark {
         String master = args.length > 1 ? args[1] : "local[2]";
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int copies = args.length > 3 ? Integer.parseInt(args[3]) : 0;
-        Path tiled = copies > 0 ? tile(Path.of(dir), copies, org.sparkvae.io.WorkDirs.create("load")) : null;
+        Path tiled = copies > 0 ? tile(Path.of(dir), copies, WorkDirs.create("load")) : null;
         String data = tiled != null ? tiled.toString() : Path.of(dir).toAbsolutePath().toString();
         try {
             long t0 = System.nanoTime();

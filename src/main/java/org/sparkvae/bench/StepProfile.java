@@ -23,6 +23,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.sparkvae.backend.Denormals;
+import org.sparkvae.backend.NativeBuild;
+import org.sparkvae.backend.NativeMalloc;
 
 /**
  * What one training step runs, for the speed issue's step table ({@code bench/step-profile.sh}): the real
@@ -75,9 +78,9 @@ public final class StepProfile {
     }
 
     public static void main(String[] args) throws Exception {
-        org.sparkvae.backend.Denormals.applyHere(); // as the trainers do on the thread that computes
-        org.sparkvae.backend.NativeBuild.select();
-        org.sparkvae.backend.NativeMalloc.apply(); // as the trainers: glibc's mmap threshold fixed (NativeMalloc)
+        Denormals.applyHere(); // as the trainers do on the thread that computes
+        NativeBuild.select();
+        NativeMalloc.apply(); // as the trainers: glibc's mmap threshold fixed (NativeMalloc)
         String dir = args.length > 0 ? args[0] : "data/mnist";
         Architecture arch = args.length > 1 ? Architecture.valueOf(args[1].toUpperCase(Locale.ROOT)) : Architecture.MLP;
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 100;
@@ -110,7 +113,7 @@ public final class StepProfile {
         long heapPerStep = (threads.getCurrentThreadAllocatedBytes() - heap0) / steps;
 
         System.out.printf(Locale.ROOT, "arch=%s nd4j=%s steps=%d warmup=%d batch=%d%n", arch.name().toLowerCase(Locale.ROOT),
-                org.sparkvae.backend.NativeBuild.loaded().map(org.sparkvae.backend.NativeBuild.Build::label).orElse("?"),
+                NativeBuild.loaded().map(NativeBuild.Build::label).orElse("?"),
                 steps, warmup, batch);
         String[] names = {"forward (through the ELBO layer's input)", "backward (loss + backprop)", "updater + parameter step", "step"};
         for (int k = 0; k < 4; k++) {

@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import org.sparkvae.backend.NativeBuild;
+import org.sparkvae.train.LocalTrainer;
 
 /**
  * DL4J's floor for our MLP (the speed issue's item 2): a network of stock DL4J layers with the VAE's shape and
@@ -32,7 +34,7 @@ import java.util.Random;
  */
 public final class StockNetworkBenchmark {
     public static void main(String[] args) throws java.io.IOException {
-        org.sparkvae.backend.NativeBuild.select(); // as the CLI: the ND4J build for this CPU (SPARK_VAE_ND4J_BUILD)
+        NativeBuild.select(); // as the CLI: the ND4J build for this CPU (SPARK_VAE_ND4J_BUILD)
         String dir = args.length > 0 ? args[0] : "data/mnist";
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int m = args.length > 2 ? Integer.parseInt(args[2]) : 10;
@@ -62,11 +64,11 @@ public final class StockNetworkBenchmark {
         List<Double> seconds = new ArrayList<>();
         Random rng = new Random(1);
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            int[] order = org.sparkvae.train.Trainer.permutation(n, rng);
+            int[] order = LocalTrainer.permutation(n, rng);
             long t0 = System.nanoTime();
             for (int from = 0; from < n; from += batch) {
                 int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + batch));
-                INDArray b = Nd4j.pullRows(x, 1, rows, 'c'); // as Trainer: one native gather
+                INDArray b = Nd4j.pullRows(x, 1, rows, 'c'); // as LocalTrainer: one native gather
                 net.fit(new DataSet(b, b));
             }
             double s = (System.nanoTime() - t0) / 1e9;

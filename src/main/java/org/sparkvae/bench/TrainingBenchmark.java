@@ -14,12 +14,13 @@ import org.sparkvae.model.Architecture;
 import org.sparkvae.model.Vae;
 import org.sparkvae.model.VaeConfig;
 import org.sparkvae.run.EpochMetrics;
-import org.sparkvae.train.Trainer;
+import org.sparkvae.train.LocalTrainer;
 import org.sparkvae.train.TrainingOptions;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.sparkvae.backend.NativeBuild;
 
 /**
  * Single-JVM training and evaluation timings on real MNIST, the Java half of {@code bench/vs-pytorch.sh}
@@ -29,7 +30,7 @@ import java.util.Locale;
  */
 public final class TrainingBenchmark {
     public static void main(String[] args) throws Exception {
-        org.sparkvae.backend.NativeBuild.select(); // as the CLI: the ND4J build for this CPU (SPARK_VAE_ND4J_BUILD)
+        NativeBuild.select(); // as the CLI: the ND4J build for this CPU (SPARK_VAE_ND4J_BUILD)
         String dir = args.length > 0 ? args[0] : "data/mnist";
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int m = args.length > 2 ? Integer.parseInt(args[2]) : 10;
@@ -49,10 +50,10 @@ public final class TrainingBenchmark {
         Vae vae = Vae.create(VaeConfig.mnist(m).withArch(arch), 1);
         System.err.printf("cores=%d OMP_NUM_THREADS=%s OPENBLAS_CORETYPE=%s nd4j=%s arch=%s m=%d batch=%d images=%d%n",
                 Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"), System.getenv("OPENBLAS_CORETYPE"),
-                org.sparkvae.backend.NativeBuild.loaded().map(org.sparkvae.backend.NativeBuild.Build::label).orElse("?"),
+                NativeBuild.loaded().map(NativeBuild.Build::label).orElse("?"),
                 arch, m, batch, train.size());
         List<Double> seconds = new ArrayList<>();
-        List<EpochMetrics> history = new Trainer(new TrainingOptions(epochs, batch, 1), false).train(vae, x, e -> {
+        List<EpochMetrics> history = new LocalTrainer(new TrainingOptions(epochs, batch, 1), false).train(vae, x, e -> {
             seconds.add(e.seconds());
             System.err.printf(Locale.ROOT, "epoch %d: %.2f s, %.0f samples/s, %.1f ms/step, train -ELBO %.2f%n",
                     e.epoch(), e.seconds(), e.samplesPerSecond(), 1000 * e.seconds() / Math.ceil(e.examples() / (double) batch),
@@ -72,7 +73,7 @@ public final class TrainingBenchmark {
         System.out.printf(Locale.ROOT, "{\"implementation\": \"spark-vae\", \"nd4j_build\": \"%s\", \"arch\": \"%s\", \"latent_dim\": %d, \"epochs\": %d, "
                         + "\"steps_per_epoch\": %d, \"seconds_per_epoch\": [%s], \"test_neg_elbo\": %.4f, \"test_nll_iwae\": %.4f, "
                         + "\"iwae_k\": %d, \"iwae_n\": %d, \"eval_seconds\": %.3f, \"iwae_seconds\": %.3f, \"train_neg_elbo\": %.4f}%n",
-                org.sparkvae.backend.NativeBuild.loaded().map(org.sparkvae.backend.NativeBuild.Build::label).orElse("?"),
+                NativeBuild.loaded().map(NativeBuild.Build::label).orElse("?"),
                 arch.name().toLowerCase(Locale.ROOT), m, epochs, (train.size() + batch - 1) / batch, secs, r.negElbo(), iw.meanNll(),
                 iwaeK, iw.n(), evalSeconds, iwaeSeconds, history.get(history.size() - 1).trainNegElbo());
     }

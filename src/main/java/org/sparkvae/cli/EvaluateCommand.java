@@ -6,6 +6,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
+import org.sparkvae.evaluate.ElboEvaluator;
 
 /** {@code evaluate}: mean test -ELBO with its reconstruction and KL terms. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
@@ -20,7 +21,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing --out file.")
     boolean overwrite;
 
-    @Option(names = "--batch-size", defaultValue = "" + org.sparkvae.evaluate.ElboEvaluator.DEFAULT_BATCH, description = "Evaluation batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "" + ElboEvaluator.DEFAULT_BATCH, description = "Evaluation batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the eps draws (default: ${DEFAULT-VALUE}).")

@@ -8,6 +8,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
 
 import java.util.Locale;
+import org.sparkvae.sweep.SweepRunner;
 
 /**
  * picocli converters for the options with a fixed set of words, keeping the CLI's one-line messages
@@ -76,9 +77,9 @@ final class OptionConverters {
         }
     }
 
-    static final class Parallel extends EnumOption<org.sparkvae.sweep.SweepRunner.Parallelism> {
+    static final class Parallel extends EnumOption<SweepRunner.Parallelism> {
         Parallel() {
-            super(org.sparkvae.sweep.SweepRunner.Parallelism.class, "--parallel");
+            super(SweepRunner.Parallelism.class, "--parallel");
         }
     }
 

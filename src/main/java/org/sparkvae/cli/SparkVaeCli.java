@@ -7,6 +7,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import org.sparkvae.backend.Denormals;
+import org.sparkvae.backend.NativeBuild;
+import org.sparkvae.backend.NativeMalloc;
+import org.sparkvae.model.SettingException;
+import org.sparkvae.spark.FailFast;
 
 /** Entry point: {@code spark-vae SUBCOMMAND [options]}. Errors print one line and exit non-zero. */
 @Command(name = "spark-vae", mixinStandardHelpOptions = true, versionProvider = SparkVaeCli.Version.class,
@@ -70,12 +75,12 @@ public final class SparkVaeCli implements Runnable {
     public static int run(String... args) {
         // First, on the thread that will compute and before ND4J loads (so BLAS/OpenMP threads inherit it): flush
         // subnormal floats (Denormals; SPARK_VAE_DENORMALS=keep keeps them).
-        org.sparkvae.backend.Denormals.applyHere();
+        Denormals.applyHere();
         // Large freed native buffers go back to the system at once (NativeMalloc; the IWAE loop grew without it).
-        org.sparkvae.backend.NativeMalloc.apply();
+        NativeMalloc.apply();
         // Before anything loads ND4J: which native build (oneDNN or plain) this CPU gets (NativeBuild).
         try {
-            org.sparkvae.backend.NativeBuild.select();
+            NativeBuild.select();
         } catch (IllegalArgumentException e) {
             System.err.println("spark-vae: error: " + e.getMessage());
             return EXIT_FAILURE;
@@ -105,7 +110,7 @@ public final class SparkVaeCli implements Runnable {
 
     /** As {@link #execute(String...)}, with error lines going to {@code err}. */
     public static int execute(PrintWriter err, String... args) {
-        org.sparkvae.spark.FailFast.forgetMemoryKill();
+        FailFast.forgetMemoryKill();
         CommandLine cl = new CommandLine(new SparkVaeCli());
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {
@@ -171,14 +176,14 @@ public final class SparkVaeCli implements Runnable {
     static String describe(Throwable ex) {
         // A Spark job on YARN whose executor was killed for exceeding its memory limit ends in Spark's words ("Job
         // cancelled", "SparkContext was shut down", "ExecutorLostFailure ...") whichever way it ended: the kill is why.
-        String killed = org.sparkvae.spark.FailFast.lastMemoryKill();
+        String killed = FailFast.lastMemoryKill();
         if (killed != null) {
             return killed;
         }
         // A Spark job that failed on bad data (a damaged Parquet file, say): the data error's own line, not
         // Spark's "Job aborted due to stage failure: Task 1 in stage 0.0 failed 1 times ..." wrapper.
         if (ex.getClass().getName().startsWith("org.apache.spark.")) {
-            String data = org.sparkvae.spark.FailFast.dataError(ex);
+            String data = FailFast.dataError(ex);
             if (data != null) {
                 return inFlags(data.lines().findFirst().orElse(data));
             }
@@ -187,8 +192,8 @@ public final class SparkVaeCli implements Runnable {
         while (t instanceof java.io.UncheckedIOException || (t.getMessage() == null && t.getCause() != null)) {
             t = t.getCause();
         }
-        String msg = t instanceof org.sparkvae.model.SettingException se ? se.messageIn(FLAGS)
-                : org.sparkvae.spark.FailFast.message(t.getMessage());
+        String msg = t instanceof SettingException se ? se.messageIn(FLAGS)
+                : FailFast.message(t.getMessage());
         if (t instanceof java.nio.file.NoSuchFileException && msg != null && !msg.contains(":")) {
             msg = msg + ": no such file or directory";
         }

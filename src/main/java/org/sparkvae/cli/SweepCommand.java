@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.sparkvae.exec.TrainingSettings;
 
 /** {@code sweep}: train and evaluate every configuration of a grid file, resumably, on Spark. */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
@@ -27,7 +28,7 @@ final class SweepCommand implements Callable<Integer> {
                     + "parameter averaging (default: ${DEFAULT-VALUE}).")
     SweepRunner.Parallelism parallel;
 
-    @Option(names = "--averaging-frequency", defaultValue = "50", description = "data mode: minibatches between averagings (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--averaging-frequency", defaultValue = "" + TrainingSettings.DEFAULT_AVERAGING_FREQUENCY, description = "data mode: minibatches between averagings (default: ${DEFAULT-VALUE}).")
     int averagingFrequency;
 
     @Option(names = "--data-root", defaultValue = "data", paramLabel = "DIR",

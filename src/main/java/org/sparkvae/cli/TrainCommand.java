@@ -7,6 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
+import org.sparkvae.exec.TrainingSettings;
 
 /** {@code train}: fits the VAE on the training split and saves it with its provenance and metrics. */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -15,10 +16,10 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
 
-    @Option(names = "--epochs", defaultValue = "10", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "" + TrainingSettings.DEFAULT_EPOCHS, description = "Training epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "" + TrainingSettings.DEFAULT_BATCH_SIZE, description = "Minibatch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--model", defaultValue = "model.zip", paramLabel = "FILE",
@@ -29,7 +30,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing model file (refused otherwise).")
     boolean overwrite;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation, shuffling and noise (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "" + TrainingSettings.DEFAULT_SEED, description = "Seed of initialisation, shuffling and noise (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--resume", description = "Continue a killed run from its last checkpoint (NAME.ckpt/, written after every epoch).")
@@ -49,7 +50,7 @@ final class TrainCommand implements Callable<Integer> {
             + "Spark's default parallelism on a cluster.")
     Integer workers;
 
-    @Option(names = "--averaging-frequency", defaultValue = "50",
+    @Option(names = "--averaging-frequency", defaultValue = "" + TrainingSettings.DEFAULT_AVERAGING_FREQUENCY,
             description = "Spark: minibatches each worker fits between parameter averagings (default: ${DEFAULT-VALUE}).")
     int averagingFrequency;
 

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import org.sparkvae.data.source.IdxDataSource;
 
 /**
  * Loads an MNIST split from any Hadoop path into a DataFrame {@code (index long, label int,
@@ -117,7 +118,7 @@ public final class MnistDataFrames {
     /** As above with a declared class count ({@code classes} > 0: a label outside it fails the read). */
     public static Dataset<Row> read(SparkSession spark, String dir, String split, DataMode mode, String md5,
                                     long recordsPerPartition, int classes) {
-        org.apache.spark.sql.DataFrameReader reader = spark.read().format(org.sparkvae.data.source.IdxDataSource.SHORT_NAME)
+        org.apache.spark.sql.DataFrameReader reader = spark.read().format(IdxDataSource.SHORT_NAME)
                 .option("mode", mode.cliName()).option("split", split);
         if (recordsPerPartition > 0) {
             reader = reader.option("recordsPerPartition", recordsPerPartition);

@@ -8,6 +8,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sparkvae.model.ElboTerms;
 import org.sparkvae.model.Vae;
+import org.sparkvae.model.SettingException;
+import org.sparkvae.model.workarounds.Nd4jSeeds;
+import org.sparkvae.backend.Denormals;
+import org.sparkvae.backend.NativeMalloc;
 
 /**
  * Test-set ELBO on one JVM: one z ~ q(z|x) per image (or z = mu with sampling off), per-example terms
@@ -34,7 +38,7 @@ public final class ElboEvaluator {
 
     public ElboEvaluator(int batchSize, boolean showProgress) {
         if (batchSize <= 0) {
-            throw new org.sparkvae.model.SettingException("batchSize", "{batchSize} must be a positive integer, got " + batchSize);
+            throw new SettingException("batchSize", "{batchSize} must be a positive integer, got " + batchSize);
         }
         this.batchSize = batchSize;
         this.showProgress = showProgress;
@@ -76,11 +80,11 @@ public final class ElboEvaluator {
     }
 
     public Sums sums(Vae vae, INDArray x, long seed, boolean sampling) {
-        org.sparkvae.backend.Denormals.applyHere(); // this thread computes (Denormals)
-        org.sparkvae.backend.NativeMalloc.apply(); // once per JVM: bounded native memory (NativeMalloc)
+        Denormals.applyHere(); // this thread computes (Denormals)
+        NativeMalloc.apply(); // once per JVM: bounded native memory (NativeMalloc)
         boolean previous = vae.setSampling(sampling);
         try {
-            org.sparkvae.model.workarounds.Nd4jSeeds.seed(seed);
+            Nd4jSeeds.seed(seed);
             long n = x.size(0);
             Sums total = new Sums(0, 0, 0);
             int batches = (int) ((n + batchSize - 1) / batchSize);

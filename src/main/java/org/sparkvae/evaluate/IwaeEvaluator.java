@@ -8,6 +8,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sparkvae.model.Vae;
+import org.sparkvae.model.SettingException;
+import org.sparkvae.model.workarounds.Nd4jSeeds;
+import org.sparkvae.backend.Denormals;
+import org.sparkvae.backend.NativeMalloc;
 
 /**
  * The importance-weighted estimate of the test negative log-likelihood (Burda et al.'s IWAE bound):
@@ -26,7 +30,7 @@ public final class IwaeEvaluator {
 
     public IwaeEvaluator(int samples, boolean showProgress) {
         if (samples <= 0 || samples > 100_000) {
-            throw new org.sparkvae.model.SettingException("iwaeK", "{iwaeK} must be in 1..100000 importance samples, got " + samples);
+            throw new SettingException("iwaeK", "{iwaeK} must be in 1..100000 importance samples, got " + samples);
         }
         this.samples = samples;
         this.showProgress = showProgress;
@@ -59,11 +63,11 @@ public final class IwaeEvaluator {
 
     /** Per-image -log p(x) estimates for x [n, D], seeded. */
     public double[] perImage(Vae vae, INDArray x, long seed) {
-        org.sparkvae.backend.Denormals.applyHere(); // this thread computes (Denormals)
-        org.sparkvae.backend.NativeMalloc.apply(); // once per JVM: bounded native memory (NativeMalloc)
+        Denormals.applyHere(); // this thread computes (Denormals)
+        NativeMalloc.apply(); // once per JVM: bounded native memory (NativeMalloc)
         boolean previous = vae.setSampling(true);
         try {
-            org.sparkvae.model.workarounds.Nd4jSeeds.seed(seed);
+            Nd4jSeeds.seed(seed);
             long n = x.size(0);
             double[] nll = new double[(int) n];
             int imagesPerPass = Math.max(1, ROWS_PER_PASS / samples);

@@ -12,6 +12,8 @@ import org.sparkvae.model.Vae;
 
 import java.util.Iterator;
 import java.util.List;
+import org.sparkvae.backend.ExecutorPreflight;
+import org.sparkvae.model.SettingException;
 
 /**
  * The test ELBO computed on the executors: the model is broadcast (configuration JSON + parameters),
@@ -23,13 +25,13 @@ public final class SparkElboEvaluator {
 
     public SparkElboEvaluator(int batchSize) {
         if (batchSize <= 0) {
-            throw new org.sparkvae.model.SettingException("batchSize", "{batchSize} must be a positive integer, got " + batchSize);
+            throw new SettingException("batchSize", "{batchSize} must be a positive integer, got " + batchSize);
         }
         this.batchSize = batchSize;
     }
 
     public ElboReport evaluate(JavaSparkContext sc, Vae vae, Dataset<Row> test, long seed, boolean sampling) {
-        org.sparkvae.backend.ExecutorPreflight.requireSupportedGpus(sc);
+        ExecutorPreflight.requireSupportedGpus(sc);
         Broadcast<VaeBroadcast> model = sc.broadcast(new VaeBroadcast(vae));
         int bs = batchSize;
         ElboEvaluator.Sums total = OrderedFold.fold(test.select(MnistDataFrames.FEATURES).javaRDD()
@@ -53,7 +55,7 @@ public final class SparkElboEvaluator {
      * executors like the ELBO (see {@link IwaeEvaluator}).
      */
     public IwaeEvaluator.Sums evaluateIwae(JavaSparkContext sc, Vae vae, Dataset<Row> test, long seed, int k) {
-        org.sparkvae.backend.ExecutorPreflight.requireSupportedGpus(sc);
+        ExecutorPreflight.requireSupportedGpus(sc);
         new IwaeEvaluator(k, false); // validates k on the driver
         Broadcast<VaeBroadcast> model = sc.broadcast(new VaeBroadcast(vae));
         IwaeEvaluator.Sums total = OrderedFold.fold(test.select(MnistDataFrames.FEATURES).javaRDD()

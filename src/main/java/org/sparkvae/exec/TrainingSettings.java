@@ -9,6 +9,12 @@ import org.sparkvae.train.TrainingOptions;
  * minibatches each fits between averagings.
  */
 public record TrainingSettings(int epochs, int batchSize, long seed, Integer workers, int averagingFrequency) {
+    /** The defaults of every front end (the CLI, the sweep grid, the Spark ML estimator): the exercise's 10 epochs of 128. */
+    public static final int DEFAULT_EPOCHS = 10;
+    public static final int DEFAULT_BATCH_SIZE = 128;
+    public static final int DEFAULT_AVERAGING_FREQUENCY = 50;
+    public static final long DEFAULT_SEED = 0;
+
     public TrainingSettings {
         new TrainingOptions(epochs, batchSize, seed); // the settings' own checks, worded once
     }

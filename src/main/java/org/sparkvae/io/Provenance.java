@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.sparkvae.backend.Denormals;
+import org.sparkvae.backend.NativeMalloc;
+import org.sparkvae.backend.NativeBuild;
 
 /** Versions of the software that produced a model or a result. */
 public final class Provenance {
@@ -26,11 +29,11 @@ public final class Provenance {
         v.put("java", System.getProperty("java.version"));
         v.put("nd4j_backend", org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName());
         // Which native build did the arithmetic (oneDNN or plain): results differ between builds in the last bits.
-        v.put("nd4j_build", org.sparkvae.backend.NativeBuild.loaded().map(org.sparkvae.backend.NativeBuild.Build::label).orElse("n/a"));
+        v.put("nd4j_build", NativeBuild.loaded().map(NativeBuild.Build::label).orElse("n/a"));
         // Whether the thread recording this computed with subnormals flushed (flush, keep or unsupported).
-        v.put("denormals", org.sparkvae.backend.Denormals.current().label());
+        v.put("denormals", Denormals.current().label());
         // How the C allocator was told to hand large freed buffers back (NativeMalloc): it bounds peak memory.
-        v.put("malloc", org.sparkvae.backend.NativeMalloc.current());
+        v.put("malloc", NativeMalloc.current());
         return v;
     }
 }

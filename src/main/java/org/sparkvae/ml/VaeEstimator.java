@@ -44,6 +44,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import org.sparkvae.evaluate.ElboEvaluator;
 
 /**
  * Trains a VAE on a DataFrame's {@code featuresCol} with Spark's parameter averaging — the trainer the CLI's
@@ -125,7 +126,7 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
         setDefault(sampling, true);
         setDefault(seed, VaeParamDefs.DEFAULT_SEED);
         setDefault(batchSize, VaeParamDefs.DEFAULT_BATCH_SIZE);
-        setDefault(scoringBatchSize, org.sparkvae.evaluate.ElboEvaluator.DEFAULT_BATCH);
+        setDefault(scoringBatchSize, ElboEvaluator.DEFAULT_BATCH);
         // The model's defaults are the library's (VaeConfig.defaults()), as the CLI's and the sweep grid's.
         VaeConfig d = VaeConfig.defaults();
         setDefault(latentDim, d.latentDim());

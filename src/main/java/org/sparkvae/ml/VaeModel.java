@@ -40,6 +40,8 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.sparkvae.backend.ExecutorPreflight;
+import org.sparkvae.evaluate.ElboEvaluator;
 
 /**
  * A trained VAE as a Spark ML {@link Model}: {@link #transform} adds, per row, the posterior mean
@@ -105,7 +107,7 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
         setDefault(klCol, VaeParamDefs.DEFAULT_KL);
         setDefault(sampling, true);
         setDefault(seed, VaeParamDefs.DEFAULT_SEED);
-        setDefault(scoringBatchSize, org.sparkvae.evaluate.ElboEvaluator.DEFAULT_BATCH);
+        setDefault(scoringBatchSize, ElboEvaluator.DEFAULT_BATCH);
     }
 
     /** Wraps a model trained by the CLI ({@code train --model FILE}), read through the validating loader. */
@@ -223,7 +225,7 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
                 && (in.apply(INDEX_COL).dataType() == DataTypes.LongType || in.apply(INDEX_COL).dataType() == DataTypes.IntegerType)
                 ? in.fieldIndex(INDEX_COL) : -1;
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
-        org.sparkvae.backend.ExecutorPreflight.requireSupportedGpus(sc);
+        ExecutorPreflight.requireSupportedGpus(sc);
         Broadcast<VaeBroadcast> model = sc.broadcast(new VaeBroadcast(vae));
         Scoring scoring = new Scoring(features, index, getSeed(), getSampling(), getScoringBatchSize(), vae.config().inputSize());
         JavaRDD<Row> rows = df.javaRDD().mapPartitionsWithIndex((part, it) -> new ScoredRows(model, it, part, scoring), true);

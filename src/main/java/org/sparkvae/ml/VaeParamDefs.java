@@ -15,6 +15,7 @@ import org.sparkvae.model.VaeConfig;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Locale;
+import org.sparkvae.exec.TrainingSettings;
 
 /**
  * The one place where the ML stages' Params are named, documented and validated (Spark's
@@ -31,10 +32,10 @@ final class VaeParamDefs {
     static final String DEFAULT_NEG_ELBO = "neg_elbo";
     static final String DEFAULT_RECON = "recon";
     static final String DEFAULT_KL = "kl";
-    static final int DEFAULT_MAX_ITER = 10;
-    static final int DEFAULT_BATCH_SIZE = 128;
-    static final int DEFAULT_AVERAGING_FREQUENCY = 50;
-    static final long DEFAULT_SEED = 0;
+    static final int DEFAULT_MAX_ITER = TrainingSettings.DEFAULT_EPOCHS;
+    static final int DEFAULT_BATCH_SIZE = TrainingSettings.DEFAULT_BATCH_SIZE;
+    static final int DEFAULT_AVERAGING_FREQUENCY = TrainingSettings.DEFAULT_AVERAGING_FREQUENCY;
+    static final long DEFAULT_SEED = TrainingSettings.DEFAULT_SEED;
 
     static Param<String> featuresCol(Identifiable p) {
         return new Param<>(p, "featuresCol", "features column: a vector or an array of floats/doubles in [0, 1]",

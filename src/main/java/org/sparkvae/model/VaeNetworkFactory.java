@@ -25,6 +25,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.sparkvae.model.layers.Conv2dLayer;
 
 /**
  * Builds the VAE as one DL4J {@link MultiLayerNetwork} (so Spark's parameter averaging applies).
@@ -135,7 +136,7 @@ public final class VaeNetworkFactory {
         ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(4, 4).stride(2, 2).padding(1, 1).nIn(channelsIn).nOut(channelsOut)
                 .activation(Activation.RELU).weightInit(new UniformDistribution(-bound, bound));
         b.build(); // the stock builder's validation
-        return new org.sparkvae.model.layers.Conv2dLayer(b);
+        return new Conv2dLayer(b);
     }
 
     public static MultiLayerNetwork build(VaeConfig c, long seed, DataType dataType) {

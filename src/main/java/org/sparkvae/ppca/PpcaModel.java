@@ -6,6 +6,7 @@ import org.nd4j.linalg.eigen.Eigen;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.Serializable;
+import org.sparkvae.model.SettingException;
 
 /**
  * Probabilistic PCA (Tipping and Bishop 1999), p(x) = N(x | b, W W^T + sigma^2 I) with q latent
@@ -43,7 +44,7 @@ public final class PpcaModel implements Serializable {
     public static PpcaModel fit(double[] mean, double[][] covariance, int q) {
         int d = mean.length;
         if (q < 1 || q >= d) {
-            throw new org.sparkvae.model.SettingException("latentDim", "{latentDim} must be in 1.." + (d - 1) + " for PPCA, got " + q);
+            throw new SettingException("latentDim", "{latentDim} must be in 1.." + (d - 1) + " for PPCA, got " + q);
         }
         INDArray c = Nd4j.create(covariance).castTo(DataType.DOUBLE);
         c = c.add(c.transpose()).muli(0.5); // exact symmetry for LAPACK's symmetric solver
@@ -63,7 +64,7 @@ public final class PpcaModel implements Serializable {
         }
         double sigma2 = discarded / (d - q);
         if (!(sigma2 > 0)) {
-            throw new org.sparkvae.model.SettingException("latentDim", "PPCA: the data's covariance has rank <= " + q
+            throw new SettingException("latentDim", "PPCA: the data's covariance has rank <= " + q
                     + ", so the noise variance would be 0; use a smaller {latentDim}");
         }
         return new PpcaModel(mean.clone(), u, top, sigma2);

@@ -28,6 +28,7 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
+import org.sparkvae.data.FrameSource;
 
 /**
  * Rows from any Spark data source ({@link org.sparkvae.data.FrameSource}) as the trainer and the evaluators take them:
@@ -147,7 +148,7 @@ public final class FrameData {
      * The rows a saved model is evaluated or projected on: {@code source}'s test rows, else its train rows, read by
      * the executors (Spark only) and checked against the model's D; the shape is the source's, else the model's.
      */
-    public static FrameData forModel(SparkSession session, org.sparkvae.data.FrameSource source, DataMode mode,
+    public static FrameData forModel(SparkSession session, FrameSource source, DataMode mode,
                                      ImageShape modelShape, int modelInputSize) {
         String path = source.test() != null ? source.test() : source.train();
         return load(session, path, source.format(), mode, source.shape() != null ? source.shape() : modelShape, modelInputSize);

@@ -5,6 +5,9 @@ import org.apache.spark.sql.SparkSession;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.sparkvae.backend.NativeBuild;
+import org.sparkvae.io.HadoopFiles;
+import org.sparkvae.io.WorkDirs;
 
 /**
  * Builds the SparkSession of a job. Under spark-submit the master and settings come from it; run
@@ -63,13 +66,13 @@ public final class SparkSessions {
         // Each executor chooses its ND4J build (oneDNN where its CPU runs it) before its first task; a user's own
         // plugins are kept.
         String plugins = conf.get("spark.plugins", "");
-        String ours = org.sparkvae.backend.NativeBuild.Plugin.class.getName();
+        String ours = NativeBuild.Plugin.class.getName();
         if (!java.util.Arrays.asList(plugins.split(",")).contains(ours)) {
             conf.set("spark.plugins", plugins.isBlank() ? ours : plugins + "," + ours);
         }
-        String build = System.getenv(org.sparkvae.backend.NativeBuild.ENV);
+        String build = System.getenv(NativeBuild.ENV);
         if (build != null) {
-            conf.setIfMissing("spark.executorEnv." + org.sparkvae.backend.NativeBuild.ENV, build);
+            conf.setIfMissing("spark.executorEnv." + NativeBuild.ENV, build);
         }
         if (local || isLoopback(url)) {
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
@@ -83,7 +86,7 @@ public final class SparkSessions {
             // which a SIGKILL leaves behind) goes into one of our work directories: the next spark-vae job on this
             // host removes a killed run's (WorkDirs), and this JVM removes its own when it exits.
             try {
-                java.nio.file.Path scratch = org.sparkvae.io.WorkDirs.create("spark");
+                java.nio.file.Path scratch = WorkDirs.create("spark");
                 conf.set("spark.local.dir", scratch.toString());
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> org.apache.commons.io.FileUtils.deleteQuietly(scratch.toFile())));
             } catch (java.io.IOException e) {
@@ -94,7 +97,7 @@ public final class SparkSessions {
             // Spark refuses a missing event-log directory; create the one the user named (not a default guess).
             String dir = conf.get("spark.eventLog.dir", "/tmp/spark-events");
             try {
-                org.sparkvae.io.HadoopFiles.mkdirs(dir);
+                HadoopFiles.mkdirs(dir);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("`eventLog` " + dir + ": " + e.getMessage(), e);
             }

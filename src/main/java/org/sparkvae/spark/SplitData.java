@@ -13,6 +13,7 @@ import org.sparkvae.data.source.IdxLayout;
 
 import java.io.IOException;
 import java.util.Locale;
+import org.sparkvae.data.KnownDataset;
 
 /**
  * One split of an MNIST-style directory as a job needs it, checked before anything is written. On Spark the
@@ -96,7 +97,7 @@ public final class SplitData {
 
     /** The dataset the checksum identifies ({@code mnist}, ...), or null when unknown or not yet computed. */
     public String datasetCliName() {
-        org.sparkvae.data.KnownDataset known = md5 == null ? null : org.sparkvae.data.KnownDataset.identify(md5);
+        KnownDataset known = md5 == null ? null : KnownDataset.identify(md5);
         return known == null ? null : known.cliName();
     }
 

@@ -10,6 +10,8 @@ import org.sparkvae.model.VaeConfig;
 import java.io.Serializable;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import org.sparkvae.analysis.SweepResult;
+import org.sparkvae.run.ElboReport;
 
 /**
  * One point of a sweep: everything that determines its result. {@link #key()} hashes all of it, so
@@ -65,10 +67,10 @@ public final class SweepConfig implements Serializable {
                 + (levels == 2 ? " levels=2" : "") + " seed=" + seed;
     }
     /** The result of this configuration once trained and evaluated. */
-    public org.sparkvae.analysis.SweepResult result(org.sparkvae.run.ElboReport test, Double nllIwae, double seconds, String mode,
+    public SweepResult result(ElboReport test, Double nllIwae, double seconds, String mode,
                                                   String model) {
         SweepConfig c = this;
-        return new org.sparkvae.analysis.SweepResult(c.key(), c.latentDim, c.prior, c.components, c.likelihood, c.variance, c.arch,
+        return new SweepResult(c.key(), c.latentDim, c.prior, c.components, c.likelihood, c.variance, c.arch,
                 c.levels, c.seed, c.epochs, c.batchSize, c.learningRate, c.dataset, c.trainImages, c.iwaeK, c.iwaeImages,
                 test.negElbo(), test.recon(), test.kl(), nllIwae, c.iwaeK, seconds, mode, model, java.time.Instant.now().toString());
     }

@@ -16,6 +16,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.sparkvae.exec.TrainingSettings;
+import org.sparkvae.analysis.SweepResults;
+import org.sparkvae.model.ModelSize;
+import org.sparkvae.model.SettingException;
+import org.sparkvae.model.VaeNetworkFactory;
 
 /**
  * A sweep grid file (YAML): list-valued keys {@code latent_dims}, {@code priors} and optionally
@@ -24,7 +29,7 @@ import java.util.Set;
  * is the Cartesian product, in file order. Unknown keys and bad values are refused with the key's name.
  */
 public final class SweepGrid {
-    static final ObjectMapper JSON = org.sparkvae.analysis.SweepResults.JSON;
+    static final ObjectMapper JSON = SweepResults.JSON;
     /** The grid key of each model setting: the grid's errors name its keys. */
     private static final Map<String, String> KEYS = Map.of("latentDim", "latent_dims", "learningRate", "learning_rate",
             "prior", "priors", "components", "components", "likelihood", "likelihoods", "fixedVariance", "variance",
@@ -69,8 +74,8 @@ public final class SweepGrid {
                             c.likelihood = likelihood;
                             c.arch = arch;
                             c.seed = seed;
-                            c.epochs = scalarInt(root, "epochs", 10, name);
-                            c.batchSize = scalarInt(root, "batch_size", 128, name);
+                            c.epochs = scalarInt(root, "epochs", TrainingSettings.DEFAULT_EPOCHS, name);
+                            c.batchSize = scalarInt(root, "batch_size", TrainingSettings.DEFAULT_BATCH_SIZE, name);
                             c.learningRate = scalarDouble(root, "learning_rate", VaeConfig.defaults().learningRate(), name);
                             c.components = scalarInt(root, "components", VaeConfig.defaults().components(), name);
                             c.variance = root.has("variance") ? root.get("variance").asText() : "learned";
@@ -103,7 +108,7 @@ public final class SweepGrid {
         try {
             c.vaeConfig();
         } catch (IllegalArgumentException e) {
-            String msg = e instanceof org.sparkvae.model.SettingException se ? se.messageIn(KEYS)
+            String msg = e instanceof SettingException se ? se.messageIn(KEYS)
                     : e.getMessage() == null ? "" : e.getMessage();
             throw new IllegalArgumentException(name + ": bad configuration " + c.describe() + ": " + msg);
         }
@@ -179,11 +184,11 @@ public final class SweepGrid {
         long bytes = 0;
         java.util.Map<String, Long> perShape = new java.util.HashMap<>();
         for (SweepConfig c : configs) {
-            org.sparkvae.model.VaeConfig v = c.vaeConfig();
+            VaeConfig v = c.vaeConfig();
             bytes += perShape.computeIfAbsent(v.toString(), k -> {
-                org.deeplearning4j.nn.conf.MultiLayerConfiguration conf = org.sparkvae.model.VaeNetworkFactory.configuration(
+                org.deeplearning4j.nn.conf.MultiLayerConfiguration conf = VaeNetworkFactory.configuration(
                         v, 0, org.nd4j.linalg.api.buffer.DataType.FLOAT);
-                long params = org.sparkvae.model.ModelSize.parameters(conf);
+                long params = ModelSize.parameters(conf);
                 return 12 * params + 20_000;
             });
         }

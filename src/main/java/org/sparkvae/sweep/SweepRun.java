@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.sparkvae.io.RunLock;
+import org.sparkvae.model.SettingException;
 
 /**
  * A sweep as {@code sweep} runs it: reads and sizes the grid, refuses grids over {@code maxConfigs}, finds (and
@@ -32,7 +34,7 @@ public final class SweepRun {
 
     public static Outcome run(Spec s) throws Exception {
         if (s.averagingFrequency() <= 0) {
-            throw new org.sparkvae.model.SettingException("averagingFrequency", "{averagingFrequency} must be positive, got " + s.averagingFrequency());
+            throw new SettingException("averagingFrequency", "{averagingFrequency} must be positive, got " + s.averagingFrequency());
         }
         // Executors run in their own working directories (a Worker's work/app-*/N): a relative local
         // path would land there, so local paths are made absolute on the driver.
@@ -49,7 +51,7 @@ public final class SweepRun {
         System.err.printf(Locale.ROOT, "sweep grid %s: %d configurations, about %.1f MB of models and results%n",
                 s.grid(), size.configs(), size.bytes() / 1e6);
         if (s.maxConfigs() <= 0) {
-            throw new org.sparkvae.model.SettingException("maxConfigs", "{maxConfigs} must be positive, got " + s.maxConfigs());
+            throw new SettingException("maxConfigs", "{maxConfigs} must be positive, got " + s.maxConfigs());
         }
         if (size.configs() > s.maxConfigs()) {
             throw new IllegalArgumentException(s.grid() + ": the grid has " + size.configs() + " configurations (about "
@@ -60,8 +62,8 @@ public final class SweepRun {
         for (SweepConfig c : configs) {
             dirs.computeIfAbsent(c.dataset, d -> dataDir(s.dataRoot(), d));
         }
-        org.sparkvae.analysis.SweepResults.requireSweepDirectory(out);
-        try (org.sparkvae.io.RunLock lock = org.sparkvae.io.RunLock.acquire(out, "another sweep");
+        SweepResults.requireSweepDirectory(out);
+        try (RunLock lock = RunLock.acquire(out, "another sweep");
              SparkSession session = s.spark().session("spark-vae sweep")) {
             return new Outcome(out, new SweepRunner(s.parallelism(), s.averagingFrequency()).run(session, configs, dirs::get, out,
                     System.err::println));

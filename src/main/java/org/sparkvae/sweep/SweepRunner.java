@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import org.sparkvae.io.WorkDirs;
 
 /**
  * Runs the configurations of a sweep that have not finished yet, in one of two modes:
@@ -132,7 +133,7 @@ public final class SweepRunner {
         HadoopFiles.deleteRecursively(parquet);
         HadoopFiles.rename(tmp, parquet);
 
-        Path work = org.sparkvae.io.WorkDirs.create("sweep");
+        Path work = WorkDirs.create("sweep");
         try {
             byte[] png = LeaderboardPlot.pngBytes(rows);
             Path local = work.resolve("leaderboard.png");

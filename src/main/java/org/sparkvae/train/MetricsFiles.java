@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.sparkvae.io.CsvTable;
+import org.sparkvae.io.WorkDirs;
 
 /**
  * The per-epoch metrics of a training run, rewritten after every epoch beside the model:
@@ -45,7 +47,7 @@ public final class MetricsFiles {
 
     public void write(List<EpochRecord> history) throws IOException {
         HadoopFiles.writeString(csv, csv(history));
-        Path work = org.sparkvae.io.WorkDirs.create("metrics");
+        Path work = WorkDirs.create("metrics");
         try {
             Path localParquet = work.resolve("metrics.parquet");
             writeParquet(history, localParquet);
@@ -59,7 +61,7 @@ public final class MetricsFiles {
     }
 
     static String csv(List<EpochRecord> history) {
-        return org.sparkvae.io.CsvTable.format(COLUMNS, history, EpochRecord::get);
+        return CsvTable.format(COLUMNS, history, EpochRecord::get);
     }
 
     private static void writeParquet(List<EpochRecord> history, Path file) throws IOException {

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import org.sparkvae.model.SettingException;
 
 /**
  * The {@code ppca} baseline as a run: probabilistic PCA fitted in closed form on continuous training pixels
@@ -48,7 +49,7 @@ public final class PpcaRun {
 
     public static Result run(Spec s) throws IOException {
         if (s.latentDim() < 1 || s.latentDim() >= 784) {
-            throw new org.sparkvae.model.SettingException("latentDim", "{latentDim} must be in 1..783 for PPCA, got " + s.latentDim());
+            throw new SettingException("latentDim", "{latentDim} must be in 1..783 for PPCA, got " + s.latentDim());
         }
         if (s.out() != null && !s.overwrite()) {
             AtomicFiles.refuseExisting(s.out(), "pass `overwrite` to replace it or choose another `out`");

@@ -12,6 +12,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.sparkvae.data.MnistDataFrames;
 import org.sparkvae.ppca.PpcaModel;
+import org.sparkvae.spark.OrderedFold;
 
 /**
  * Probabilistic PCA on Spark: the mean and covariance come from MLlib's distributed
@@ -48,7 +49,7 @@ public final class SparkPpca {
     /** Mean exact test log-likelihood (nats per image) and the count. */
     public static double[] meanLogLikelihood(JavaSparkContext sc, PpcaModel model, Dataset<Row> test) {
         Broadcast<PpcaModel> b = sc.broadcast(model);
-        double[] sums = org.sparkvae.spark.OrderedFold.fold(test.select(MnistDataFrames.FEATURES).javaRDD()
+        double[] sums = OrderedFold.fold(test.select(MnistDataFrames.FEATURES).javaRDD()
                 .mapPartitions(rows -> {
                     double[] s = {0, 0};
                     while (rows.hasNext()) {

@@ -24,6 +24,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
+import org.sparkvae.backend.ExecutorPreflight;
+import org.sparkvae.model.workarounds.Nd4jSeeds;
 
 /**
  * Trains a {@link Vae} with DL4J's {@link SparkDl4jMultiLayer} and parameter averaging. The DataFrame's
@@ -41,10 +43,10 @@ public final class SparkTrainer {
         return train(sc, vae, train, 1, afterEpoch);
     }
 
-    /** Trains epochs {@code firstEpoch..epochs}; shuffles are seeded from (seed, epoch) as in {@link Trainer}. */
+    /** Trains epochs {@code firstEpoch..epochs}; shuffles are seeded from (seed, epoch) as in {@link LocalTrainer}. */
     public List<EpochMetrics> train(JavaSparkContext sc, Vae vae, Dataset<Row> train, int firstEpoch,
                                     Consumer<EpochMetrics> afterEpoch) {
-        org.sparkvae.backend.ExecutorPreflight.requireSupportedGpus(sc);
+        ExecutorPreflight.requireSupportedGpus(sc);
         // Worker p gets the images whose index is p modulo the worker count, in index order. (A plain
         // repartition hands each worker its rows in the order shuffle blocks arrive, which is not fixed,
         // and the seeded shuffle below would then start from a different order on every run.)
@@ -112,7 +114,7 @@ public final class SparkTrainer {
         // Tells this training's rounds from another's in the same executor JVM (a CrossValidator fits in parallel).
         long trainingId = new java.security.SecureRandom().nextLong();
         for (int epoch = firstEpoch; epoch <= options.epochs(); epoch++) {
-            long shuffleSeed = Trainer.epochSeed(options.seed(), epoch);
+            long shuffleSeed = LocalTrainer.epochSeed(options.seed(), epoch);
             long start = System.nanoTime();
             double lossSum = 0;
             long stepsBefore = LocalWorkerProgress.steps();
@@ -153,7 +155,7 @@ public final class SparkTrainer {
         }
         rows.unpersist();
         // The trained parameters and Adam state live in sparkNet's network, which is vae's network.
-        org.sparkvae.model.workarounds.Nd4jSeeds.seed(options.seed());
+        Nd4jSeeds.seed(options.seed());
         return history;
     }
 

@@ -1,5 +1,7 @@
 package org.sparkvae.train;
 
+import org.sparkvae.model.SettingException;
+
 /**
  * Parameter-averaging training on Spark: each of {@code workers} executors' tasks fits
  * {@code averagingFrequency} minibatches of {@code batchSizePerWorker} from the current parameters,
@@ -8,16 +10,16 @@ package org.sparkvae.train;
 public record SparkTrainingOptions(int epochs, int batchSizePerWorker, int averagingFrequency, int workers, long seed) {
     public SparkTrainingOptions {
         if (epochs < 0) {
-            throw new org.sparkvae.model.SettingException("epochs", "{epochs} must be >= 0, got " + epochs);
+            throw new SettingException("epochs", "{epochs} must be >= 0, got " + epochs);
         }
         if (batchSizePerWorker <= 0) {
-            throw new org.sparkvae.model.SettingException("batchSize", "{batchSize} must be a positive integer, got " + batchSizePerWorker);
+            throw new SettingException("batchSize", "{batchSize} must be a positive integer, got " + batchSizePerWorker);
         }
         if (averagingFrequency <= 0) {
-            throw new org.sparkvae.model.SettingException("averagingFrequency", "{averagingFrequency} must be a positive integer, got " + averagingFrequency);
+            throw new SettingException("averagingFrequency", "{averagingFrequency} must be a positive integer, got " + averagingFrequency);
         }
         if (workers <= 0) {
-            throw new org.sparkvae.model.SettingException("workers", "{workers} must be a positive integer, got " + workers);
+            throw new SettingException("workers", "{workers} must be a positive integer, got " + workers);
         }
     }
 

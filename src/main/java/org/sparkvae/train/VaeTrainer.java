@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 
 /**
  * Trains a VAE's network, epochs {@code firstEpoch..} of a run, telling {@code afterEpoch} about each: one interface
- * for the single-JVM {@link Trainer} and Spark's parameter averaging ({@link SparkTrainer}), each bound to its data.
+ * for the single-JVM {@link LocalTrainer} and Spark's parameter averaging ({@link SparkTrainer}), each bound to its data.
  * {@code TrainingRun}, the sweep and the Spark ML estimator train through it.
  */
 @FunctionalInterface
@@ -21,7 +21,7 @@ public interface VaeTrainer {
 
     /** In this JVM, on the rows of {@code features} [n, D]; seeded shuffles and noise. */
     static VaeTrainer singleJvm(TrainingOptions options, INDArray features, boolean progress) {
-        return (vae, firstEpoch, afterEpoch) -> new Trainer(options, progress).train(vae, features, firstEpoch, afterEpoch);
+        return (vae, firstEpoch, afterEpoch) -> new LocalTrainer(options, progress).train(vae, features, firstEpoch, afterEpoch);
     }
 
     /** On Spark's executors: {@code frame} holds {@code index} and {@code features}; parameters averaged per round. */

@@ -6,6 +6,7 @@ import org.deeplearning4j.spark.api.TrainingHook;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sparkvae.model.workarounds.Nd4jSeeds;
 
 /**
  * Seeds ND4J's random generator before every minibatch a parameter-averaging worker fits, from
@@ -41,7 +42,7 @@ final class WorkerNoiseSeeding implements TrainingHook {
             step = 0;
         }
         int partition = task == null ? 0 : task.partitionId();
-        org.sparkvae.model.workarounds.Nd4jSeeds.seed(mix(mix(roundSeed, partition), step++));
+        Nd4jSeeds.seed(mix(mix(roundSeed, partition), step++));
     }
 
     @Override
@@ -57,6 +58,6 @@ final class WorkerNoiseSeeding implements TrainingHook {
 
     /** SplitMix64's finaliser over {@code a} and {@code b}: nearby inputs give unrelated seeds. */
     static long mix(long a, long b) {
-        return org.sparkvae.model.workarounds.Nd4jSeeds.splitMix(a * 0x9E3779B97F4A7C15L + b);
+        return Nd4jSeeds.splitMix(a * 0x9E3779B97F4A7C15L + b);
     }
 }

@@ -6,6 +6,7 @@ import org.sparkvae.data.DataMode;
 
 import java.io.Serializable;
 import java.util.Locale;
+import org.sparkvae.data.MnistFiles;
 
 /**
  * The data source's options, validated, with the settings named in every error.
@@ -60,8 +61,8 @@ record IdxOptions(String imagesPath, String labelsPath, DataMode mode, double th
         String images;
         if (fs.getFileStatus(p).isDirectory()) {
             // The directory's layout and its gz fallback are MnistFiles' (one place for the MNIST file names).
-            images = new org.sparkvae.data.MnistFiles(p.toString(), conf)
-                    .resolve(split.equals("train") ? org.sparkvae.data.MnistFiles.TRAIN_IMAGES : org.sparkvae.data.MnistFiles.TEST_IMAGES);
+            images = new MnistFiles(p.toString(), conf)
+                    .resolve(split.equals("train") ? MnistFiles.TRAIN_IMAGES : MnistFiles.TEST_IMAGES);
         } else {
             images = p.toString();
         }
@@ -83,7 +84,7 @@ record IdxOptions(String imagesPath, String labelsPath, DataMode mode, double th
 
     /** {@code path} made absolute against the driver's working directory: see {@link org.sparkvae.data.MnistFiles#qualify}. */
     static String qualify(String path, org.apache.hadoop.conf.Configuration conf) throws java.io.IOException {
-        return org.sparkvae.data.MnistFiles.qualify(new Path(path), conf).toString();
+        return MnistFiles.qualify(new Path(path), conf).toString();
     }
 
     private static double number(CaseInsensitiveStringMap options, String key, String dflt) {

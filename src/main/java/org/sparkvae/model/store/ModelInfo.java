@@ -7,6 +7,7 @@ import org.sparkvae.run.EpochRecord;
 
 import java.util.List;
 import java.util.Map;
+import org.sparkvae.data.ImageShape;
 
 /**
  * Everything needed to use and to trust a saved model: its architecture, how it was trained, on
@@ -35,7 +36,7 @@ public record ModelInfo(
         Topology distribution,
         // absent from the JSON when null, so the info of earlier models round-trips unchanged
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-        org.sparkvae.data.ImageShape imageShape) {
+        ImageShape imageShape) {
 
     /** Without an image shape (see {@code imageShape}). */
     public ModelInfo(VaeConfig config, String dataMode, String dataset, String dataDir, String trainImagesMd5, int epochs,
@@ -46,11 +47,11 @@ public record ModelInfo(
     }
 
     /** The images' shape: the recorded one, or 28x28 for a 784-input model that recorded none; null when unknown. */
-    public org.sparkvae.data.ImageShape shape() {
+    public ImageShape shape() {
         if (imageShape != null) {
             return imageShape;
         }
-        return config.inputSize() == VaeConfig.MNIST_PIXELS ? org.sparkvae.data.ImageShape.MNIST : null;
+        return config.inputSize() == VaeConfig.MNIST_PIXELS ? ImageShape.MNIST : null;
     }
 
     /** A model trained in one JVM, without Spark. */

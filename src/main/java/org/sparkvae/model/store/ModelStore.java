@@ -16,6 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
+import org.sparkvae.data.DataMode;
+import org.sparkvae.data.ImageShape;
+import org.sparkvae.io.WorkDirs;
+import org.sparkvae.model.VaeConfig;
 
 /**
  * Saves and loads a {@link Vae}: the zip DL4J's ModelSerializer writes (configuration JSON with the custom
@@ -49,7 +53,7 @@ public final class ModelStore {
             save(vae, info, HadoopFiles.localPath(zip));
             return;
         }
-        Path work = org.sparkvae.io.WorkDirs.create("model");
+        Path work = WorkDirs.create("model");
         try {
             Path local = work.resolve(HadoopFiles.fileName(zip));
             save(vae, info, local);
@@ -87,8 +91,8 @@ public final class ModelStore {
 
     public record Loaded(Vae vae, ModelInfo info) {
         /** The data mode the model was trained on (saved as its CLI name). */
-        public org.sparkvae.data.DataMode dataMode() {
-            return org.sparkvae.data.DataMode.valueOf(info.dataMode().toUpperCase(java.util.Locale.ROOT));
+        public DataMode dataMode() {
+            return DataMode.valueOf(info.dataMode().toUpperCase(java.util.Locale.ROOT));
         }
 
         /**
@@ -97,8 +101,8 @@ public final class ModelStore {
          */
         public void requireMnistImages(String model, String job) {
             int d = info.config().inputSize();
-            if (d != org.sparkvae.model.VaeConfig.MNIST_PIXELS) {
-                org.sparkvae.data.ImageShape shape = info.shape();
+            if (d != VaeConfig.MNIST_PIXELS) {
+                ImageShape shape = info.shape();
                 throw new IllegalArgumentException(model + ": the model takes " + d + " values per row"
                         + (shape == null ? "" : " (" + shape + " images)") + "; " + job);
             }

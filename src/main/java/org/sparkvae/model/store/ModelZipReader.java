@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.sparkvae.model.ModelSize;
 
 /**
  * Reads a spark-vae model zip without DL4J's {@code ModelSerializer} restore path, treating every byte as
@@ -170,7 +171,7 @@ public final class ModelZipReader {
             throw refuse(zip, CONFIGURATION + " is not a network configuration (" + firstLine(e) + ")");
         }
         checkAgainstInfo(conf, in.info().config(), zip);
-        long nParams = org.sparkvae.model.ModelSize.parameters(conf);
+        long nParams = ModelSize.parameters(conf);
         if (nParams <= 0 || nParams > MAX_PARAMETERS) {
             throw refuse(zip, "the configuration declares " + nParams + " parameters (at most " + MAX_PARAMETERS + " accepted)");
         }

@@ -14,16 +14,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
+import org.sparkvae.backend.Denormals;
+import org.sparkvae.model.workarounds.Nd4jSeeds;
+import org.sparkvae.backend.NativeMalloc;
 
 /**
  * Trains a {@link Vae} on one JVM: reshuffles every epoch, one fresh eps per example per step (the
  * network's noise preprocessor), Adam as configured in the network. Stops on a non-finite loss.
  */
-public final class Trainer {
+public final class LocalTrainer {
     private final TrainingOptions options;
     private final boolean showProgress;
 
-    public Trainer(TrainingOptions options, boolean showProgress) {
+    public LocalTrainer(TrainingOptions options, boolean showProgress) {
         this.options = options;
         this.showProgress = showProgress;
     }
@@ -42,15 +45,15 @@ public final class Trainer {
      */
     public List<EpochMetrics> train(Vae vae, INDArray features, int firstEpoch, Consumer<EpochMetrics> afterEpoch) {
         // This thread does the arithmetic (net.fit): subnormals flushed on it, whichever front end called.
-        org.sparkvae.backend.Denormals.applyHere();
-        org.sparkvae.backend.NativeMalloc.apply(); // once per JVM: bounded native memory (NativeMalloc)
+        Denormals.applyHere();
+        NativeMalloc.apply(); // once per JVM: bounded native memory (NativeMalloc)
         MultiLayerNetwork net = vae.network();
         int n = (int) features.size(0);
         int steps = (n + options.batchSize() - 1) / options.batchSize();
         List<EpochMetrics> history = new ArrayList<>();
         for (int epoch = firstEpoch; epoch <= options.epochs(); epoch++) {
             int[] order = permutation(n, new Random(epochSeed(options.seed(), epoch)));
-            org.sparkvae.model.workarounds.Nd4jSeeds.seed(epochSeed(options.seed(), epoch) ^ 0x5DEECE66DL);
+            Nd4jSeeds.seed(epochSeed(options.seed(), epoch) ^ 0x5DEECE66DL);
             long start = System.nanoTime();
             double lossSum = 0;
             long seen = 0;

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A short run of the real model on a slice of real MNIST. */
-class TrainerTest {
+class LocalTrainerTest {
     @Test
     void lossFallsOnRealMnist() throws Exception {
         Path slice = Path.of(getClass().getResource("/mnist-slice").toURI());
@@ -33,7 +33,7 @@ class TrainerTest {
         ElboReport before = evaluator.evaluate(vae, test, 0, true);
 
         List<EpochMetrics> seen = new ArrayList<>();
-        List<EpochMetrics> history = new Trainer(new TrainingOptions(3, 100, 1), false).train(vae, train, seen::add);
+        List<EpochMetrics> history = new LocalTrainer(new TrainingOptions(3, 100, 1), false).train(vae, train, seen::add);
         ElboReport after = evaluator.evaluate(vae, test, 0, true);
 
         assertEquals(history, seen);
@@ -54,14 +54,14 @@ class TrainerTest {
         x.getColumn(5).assign(Float.NaN); // every minibatch holds a NaN pixel
         List<EpochMetrics> seen = new ArrayList<>();
         NonFiniteLossException e = assertThrows(NonFiniteLossException.class,
-                () -> new Trainer(new TrainingOptions(2, 10, 1), false).train(vae, x, seen::add));
+                () -> new LocalTrainer(new TrainingOptions(2, 10, 1), false).train(vae, x, seen::add));
         assertTrue(e.getMessage().contains("loss became NaN at epoch 1, step 1"), e.getMessage());
         assertTrue(seen.isEmpty(), "no epoch reported as finished");
     }
 
     @Test
     void permutationIsAPermutation() {
-        int[] p = Trainer.permutation(100, new java.util.Random(3));
+        int[] p = LocalTrainer.permutation(100, new java.util.Random(3));
         assertEquals(4950, java.util.Arrays.stream(p).sum());
         assertEquals(100, java.util.Arrays.stream(p).distinct().count());
     }
