@@ -2,8 +2,6 @@ package org.sparkvae.evaluate;
 
 import org.sparkvae.run.ElboReport;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sparkvae.model.ElboTerms;
@@ -12,6 +10,7 @@ import org.sparkvae.model.SettingException;
 import org.sparkvae.model.workarounds.Nd4jSeeds;
 import org.sparkvae.backend.Denormals;
 import org.sparkvae.backend.NativeMalloc;
+import org.sparkvae.io.ConsoleBars;
 
 /**
  * Test-set ELBO on one JVM: one z ~ q(z|x) per image (or z = mu with sampling off), per-example terms
@@ -88,9 +87,7 @@ public final class ElboEvaluator {
             long n = x.size(0);
             Sums total = new Sums(0, 0, 0);
             int batches = (int) ((n + batchSize - 1) / batchSize);
-            try (ProgressBar bar = showProgress ? new ProgressBarBuilder().setTaskName("evaluate").setInitialMax(batches)
-                    .setStyle(ProgressBarStyle.ASCII)
-                    .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build() : null) {
+            try (ProgressBar bar = ConsoleBars.open(showProgress, "evaluate", batches)) {
                 for (long from = 0; from < n; from += batchSize) {
                     long to = Math.min(n, from + batchSize);
                     INDArray batch = x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());

@@ -1,8 +1,6 @@
 package org.sparkvae.evaluate;
 
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,6 +10,7 @@ import org.sparkvae.model.SettingException;
 import org.sparkvae.model.workarounds.Nd4jSeeds;
 import org.sparkvae.backend.Denormals;
 import org.sparkvae.backend.NativeMalloc;
+import org.sparkvae.io.ConsoleBars;
 
 /**
  * The importance-weighted estimate of the test negative log-likelihood (Burda et al.'s IWAE bound):
@@ -72,9 +71,7 @@ public final class IwaeEvaluator {
             double[] nll = new double[(int) n];
             int imagesPerPass = Math.max(1, ROWS_PER_PASS / samples);
             int passes = (int) ((n + imagesPerPass - 1) / imagesPerPass);
-            try (ProgressBar bar = showProgress ? new ProgressBarBuilder().setTaskName("IWAE-" + samples).setInitialMax(passes)
-                    .setStyle(ProgressBarStyle.ASCII)
-                    .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build() : null) {
+            try (ProgressBar bar = ConsoleBars.open(showProgress, "IWAE-" + samples, passes)) {
                 for (long from = 0; from < n; from += imagesPerPass) {
                     long to = Math.min(n, from + imagesPerPass);
                     INDArray batch = x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());

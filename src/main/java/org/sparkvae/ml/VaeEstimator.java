@@ -63,19 +63,11 @@ import org.sparkvae.evaluate.ElboEvaluator;
  *     new PCA().setInputCol("mu").setOutputCol("pca").setK(2)))
  * }</pre>
  */
-public final class VaeEstimator extends Estimator<VaeModel> implements DefaultParamsWritable {
+public final class VaeEstimator extends Estimator<VaeModel> implements DefaultParamsWritable, VaeSharedParams {
     private final String uid;
-    private final Param<String> featuresCol;
+    private final Shared shared;
     private final Param<String> validationIndicatorCol;
-    private final Param<String> muCol;
-    private final Param<String> sampleCol;
-    private final Param<String> negElboCol;
-    private final Param<String> reconCol;
-    private final Param<String> klCol;
-    private final BooleanParam sampling;
-    private final LongParam seed;
     private final IntParam batchSize;
-    private final IntParam scoringBatchSize;
     private final IntParam latentDim;
     private final Param<String> prior;
     private final IntParam numComponents;
@@ -94,18 +86,10 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
 
     public VaeEstimator(String uid) {
         this.uid = uid;
-        featuresCol = VaeParamDefs.featuresCol(this);
+        shared = new Shared(this);
         validationIndicatorCol = VaeParamDefs.column(this, "validationIndicatorCol", "boolean column: true marks the rows held "
                 + "out of training, whose -ELBO is evaluated after every epoch (the summary's validationHistory); unset: none");
-        muCol = VaeParamDefs.muCol(this);
-        sampleCol = VaeParamDefs.sampleCol(this);
-        negElboCol = VaeParamDefs.negElboCol(this);
-        reconCol = VaeParamDefs.reconCol(this);
-        klCol = VaeParamDefs.klCol(this);
-        sampling = VaeParamDefs.sampling(this);
-        seed = VaeParamDefs.seed(this);
         batchSize = VaeParamDefs.batchSize(this);
-        scoringBatchSize = VaeParamDefs.scoringBatchSize(this);
         latentDim = VaeParamDefs.latentDim(this);
         prior = VaeParamDefs.prior(this);
         numComponents = VaeParamDefs.numComponents(this);
@@ -117,16 +101,7 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
         stepSize = VaeParamDefs.stepSize(this);
         numWorkers = VaeParamDefs.numWorkers(this);
         averagingFrequency = VaeParamDefs.averagingFrequency(this);
-        setDefault(featuresCol, VaeParamDefs.DEFAULT_FEATURES);
-        setDefault(muCol, VaeParamDefs.DEFAULT_MU);
-        setDefault(sampleCol, VaeParamDefs.DEFAULT_SAMPLE);
-        setDefault(negElboCol, VaeParamDefs.DEFAULT_NEG_ELBO);
-        setDefault(reconCol, VaeParamDefs.DEFAULT_RECON);
-        setDefault(klCol, VaeParamDefs.DEFAULT_KL);
-        setDefault(sampling, true);
-        setDefault(seed, VaeParamDefs.DEFAULT_SEED);
         setDefault(batchSize, VaeParamDefs.DEFAULT_BATCH_SIZE);
-        setDefault(scoringBatchSize, ElboEvaluator.DEFAULT_BATCH);
         // The model's defaults are the library's (VaeConfig.defaults()), as the CLI's and the sweep grid's.
         VaeConfig d = VaeConfig.defaults();
         setDefault(latentDim, d.latentDim());
@@ -146,17 +121,13 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
         return uid;
     }
 
-    public Param<String> featuresCol() { return featuresCol; }
+    @Override
+    public Shared shared() {
+        return shared;
+    }
+
     public Param<String> validationIndicatorCol() { return validationIndicatorCol; }
-    public Param<String> muCol() { return muCol; }
-    public Param<String> sampleCol() { return sampleCol; }
-    public Param<String> negElboCol() { return negElboCol; }
-    public Param<String> reconCol() { return reconCol; }
-    public Param<String> klCol() { return klCol; }
-    public BooleanParam sampling() { return sampling; }
-    public LongParam seed() { return seed; }
     public IntParam batchSize() { return batchSize; }
-    public IntParam scoringBatchSize() { return scoringBatchSize; }
     public IntParam latentDim() { return latentDim; }
     public Param<String> prior() { return prior; }
     public IntParam numComponents() { return numComponents; }
@@ -169,11 +140,8 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
     public IntParam numWorkers() { return numWorkers; }
     public IntParam averagingFrequency() { return averagingFrequency; }
 
-    public String getFeaturesCol() { return getOrDefault(featuresCol); }
     public String getValidationIndicatorCol() { return getOrDefault(validationIndicatorCol); }
-    public long getSeed() { return (Long) getOrDefault(seed); }
     public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
-    public int getScoringBatchSize() { return (Integer) getOrDefault(scoringBatchSize); }
     public int getLatentDim() { return (Integer) getOrDefault(latentDim); }
     public String getPrior() { return getOrDefault(prior); }
     public int getNumComponents() { return (Integer) getOrDefault(numComponents); }
@@ -185,17 +153,17 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
     public double getStepSize() { return (Double) getOrDefault(stepSize); }
     public int getAveragingFrequency() { return (Integer) getOrDefault(averagingFrequency); }
 
-    public VaeEstimator setFeaturesCol(String v) { set(featuresCol, v); return this; }
+    public VaeEstimator setFeaturesCol(String v) { set(featuresCol(), v); return this; }
     public VaeEstimator setValidationIndicatorCol(String v) { set(validationIndicatorCol, v); return this; }
-    public VaeEstimator setMuCol(String v) { set(muCol, v); return this; }
-    public VaeEstimator setSampleCol(String v) { set(sampleCol, v); return this; }
-    public VaeEstimator setNegElboCol(String v) { set(negElboCol, v); return this; }
-    public VaeEstimator setReconCol(String v) { set(reconCol, v); return this; }
-    public VaeEstimator setKlCol(String v) { set(klCol, v); return this; }
-    public VaeEstimator setSampling(boolean v) { set(sampling, v); return this; }
-    public VaeEstimator setSeed(long v) { set(seed, v); return this; }
+    public VaeEstimator setMuCol(String v) { set(muCol(), v); return this; }
+    public VaeEstimator setSampleCol(String v) { set(sampleCol(), v); return this; }
+    public VaeEstimator setNegElboCol(String v) { set(negElboCol(), v); return this; }
+    public VaeEstimator setReconCol(String v) { set(reconCol(), v); return this; }
+    public VaeEstimator setKlCol(String v) { set(klCol(), v); return this; }
+    public VaeEstimator setSampling(boolean v) { set(sampling(), v); return this; }
+    public VaeEstimator setSeed(long v) { set(seed(), v); return this; }
     public VaeEstimator setBatchSize(int v) { set(batchSize, v); return this; }
-    public VaeEstimator setScoringBatchSize(int v) { set(scoringBatchSize, v); return this; }
+    public VaeEstimator setScoringBatchSize(int v) { set(scoringBatchSize(), v); return this; }
     public VaeEstimator setLatentDim(int v) { set(latentDim, v); return this; }
     public VaeEstimator setPrior(String v) { set(prior, v); return this; }
     public VaeEstimator setNumComponents(int v) { set(numComponents, v); return this; }
@@ -244,8 +212,8 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
             }
         }
         // What the fitted model's transform adds (the same checks: outputs must be new columns).
-        return VaeModel.outputSchema(schema, List.of(getOrDefault(muCol), getOrDefault(sampleCol), getOrDefault(negElboCol),
-                getOrDefault(reconCol), getOrDefault(klCol)));
+        return VaeModel.outputSchema(schema, List.of(getOrDefault(muCol()), getOrDefault(sampleCol()), getOrDefault(negElboCol()),
+                getOrDefault(reconCol()), getOrDefault(klCol())));
     }
 
     @Override

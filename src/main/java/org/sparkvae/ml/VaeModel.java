@@ -62,7 +62,7 @@ import org.sparkvae.evaluate.ElboEvaluator;
  *         .transform(df);
  * }</pre>
  */
-public final class VaeModel extends Model<VaeModel> implements MLWritable {
+public final class VaeModel extends Model<VaeModel> implements MLWritable, VaeSharedParams {
     private static final String DATA_DIR = "data";
     private static final String ZIP = "model.zip";
     /** The column whose values key each row's noise, when the DataFrame has it. */
@@ -73,16 +73,8 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
     private final transient Vae vae;
     private final ModelInfo info;
     private final VaeTrainingSummary summary;
+    private final Shared shared;
 
-    private final Param<String> featuresCol;
-    private final Param<String> muCol;
-    private final Param<String> sampleCol;
-    private final Param<String> negElboCol;
-    private final Param<String> reconCol;
-    private final Param<String> klCol;
-    private final BooleanParam sampling;
-    private final LongParam seed;
-    private final IntParam scoringBatchSize;
 
     /** A model for {@code vae} with the provenance {@code info}; {@code summary} may be null. */
     public VaeModel(String uid, Vae vae, ModelInfo info, VaeTrainingSummary summary) {
@@ -90,24 +82,7 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
         this.vae = vae;
         this.info = info;
         this.summary = summary;
-        featuresCol = VaeParamDefs.featuresCol(this);
-        muCol = VaeParamDefs.muCol(this);
-        sampleCol = VaeParamDefs.sampleCol(this);
-        negElboCol = VaeParamDefs.negElboCol(this);
-        reconCol = VaeParamDefs.reconCol(this);
-        klCol = VaeParamDefs.klCol(this);
-        sampling = VaeParamDefs.sampling(this);
-        seed = VaeParamDefs.seed(this);
-        scoringBatchSize = VaeParamDefs.scoringBatchSize(this);
-        setDefault(featuresCol, VaeParamDefs.DEFAULT_FEATURES);
-        setDefault(muCol, VaeParamDefs.DEFAULT_MU);
-        setDefault(sampleCol, VaeParamDefs.DEFAULT_SAMPLE);
-        setDefault(negElboCol, VaeParamDefs.DEFAULT_NEG_ELBO);
-        setDefault(reconCol, VaeParamDefs.DEFAULT_RECON);
-        setDefault(klCol, VaeParamDefs.DEFAULT_KL);
-        setDefault(sampling, true);
-        setDefault(seed, VaeParamDefs.DEFAULT_SEED);
-        setDefault(scoringBatchSize, ElboEvaluator.DEFAULT_BATCH);
+        this.shared = new Shared(this);
     }
 
     /** Wraps a model trained by the CLI ({@code train --model FILE}), read through the validating loader. */
@@ -119,6 +94,11 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
     @Override
     public String uid() {
         return uid;
+    }
+
+    @Override
+    public Shared shared() {
+        return shared;
     }
 
     /** The network and its operations (encode, decode, sample). */
@@ -147,35 +127,17 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
         return summary;
     }
 
-    public Param<String> featuresCol() { return featuresCol; }
-    public Param<String> muCol() { return muCol; }
-    public Param<String> sampleCol() { return sampleCol; }
-    public Param<String> negElboCol() { return negElboCol; }
-    public Param<String> reconCol() { return reconCol; }
-    public Param<String> klCol() { return klCol; }
-    public BooleanParam sampling() { return sampling; }
-    public LongParam seed() { return seed; }
-    public IntParam scoringBatchSize() { return scoringBatchSize; }
 
-    public String getFeaturesCol() { return getOrDefault(featuresCol); }
-    public String getMuCol() { return getOrDefault(muCol); }
-    public String getSampleCol() { return getOrDefault(sampleCol); }
-    public String getNegElboCol() { return getOrDefault(negElboCol); }
-    public String getReconCol() { return getOrDefault(reconCol); }
-    public String getKlCol() { return getOrDefault(klCol); }
-    public boolean getSampling() { return (Boolean) getOrDefault(sampling); }
-    public long getSeed() { return (Long) getOrDefault(seed); }
-    public int getScoringBatchSize() { return (Integer) getOrDefault(scoringBatchSize); }
 
-    public VaeModel setFeaturesCol(String v) { set(featuresCol, v); return this; }
-    public VaeModel setMuCol(String v) { set(muCol, v); return this; }
-    public VaeModel setSampleCol(String v) { set(sampleCol, v); return this; }
-    public VaeModel setNegElboCol(String v) { set(negElboCol, v); return this; }
-    public VaeModel setReconCol(String v) { set(reconCol, v); return this; }
-    public VaeModel setKlCol(String v) { set(klCol, v); return this; }
-    public VaeModel setSampling(boolean v) { set(sampling, v); return this; }
-    public VaeModel setSeed(long v) { set(seed, v); return this; }
-    public VaeModel setScoringBatchSize(int v) { set(scoringBatchSize, v); return this; }
+    public VaeModel setFeaturesCol(String v) { set(featuresCol(), v); return this; }
+    public VaeModel setMuCol(String v) { set(muCol(), v); return this; }
+    public VaeModel setSampleCol(String v) { set(sampleCol(), v); return this; }
+    public VaeModel setNegElboCol(String v) { set(negElboCol(), v); return this; }
+    public VaeModel setReconCol(String v) { set(reconCol(), v); return this; }
+    public VaeModel setKlCol(String v) { set(klCol(), v); return this; }
+    public VaeModel setSampling(boolean v) { set(sampling(), v); return this; }
+    public VaeModel setSeed(long v) { set(seed(), v); return this; }
+    public VaeModel setScoringBatchSize(int v) { set(scoringBatchSize(), v); return this; }
 
     /** The data mode the model was trained on ("binary" pixels in {0, 1} or "continuous" in [0, 1]). */
     public DataMode dataMode() {

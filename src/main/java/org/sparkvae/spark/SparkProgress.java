@@ -1,13 +1,11 @@
 package org.sparkvae.spark;
 
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.sparkvae.io.ConsoleBars;
 
 /**
  * A progress bar for a Spark job (encode, PCA, evaluation): it counts the tasks of every stage the
@@ -21,8 +19,7 @@ public final class SparkProgress implements AutoCloseable {
 
     public SparkProgress(SparkContext sc, String task, boolean show) {
         this.sc = sc;
-        this.bar = show ? new ProgressBarBuilder().setTaskName(task).setInitialMax(0).setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUnit(" tasks", 1).build() : null;
+        this.bar = show ? ConsoleBars.builder(task, 0).setUnit(" tasks", 1).build() : null;
         this.listener = new SparkListener() {
             @Override
             public void onStageSubmitted(SparkListenerStageSubmitted stage) {

@@ -2,8 +2,6 @@ package org.sparkvae.train;
 
 import org.sparkvae.run.EpochMetrics;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -17,6 +15,7 @@ import java.util.function.Consumer;
 import org.sparkvae.backend.Denormals;
 import org.sparkvae.model.workarounds.Nd4jSeeds;
 import org.sparkvae.backend.NativeMalloc;
+import org.sparkvae.io.ConsoleBars;
 
 /**
  * Trains a {@link Vae} on one JVM: reshuffles every epoch, one fresh eps per example per step (the
@@ -88,17 +87,7 @@ public final class LocalTrainer {
     }
 
     private ProgressBar progressBar(int epoch, int steps) {
-        if (!showProgress) {
-            return null;
-        }
-        return new ProgressBarBuilder()
-                .setTaskName(String.format("epoch %d/%d", epoch, options.epochs()))
-                .setInitialMax(steps)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-                .setUpdateIntervalMillis(250)
-                .continuousUpdate()
-                .build();
+        return ConsoleBars.epoch(showProgress, epoch, options.epochs(), steps);
     }
 
     /** The seed of one epoch's shuffle and noise. */

@@ -2,8 +2,6 @@ package org.sparkvae.train;
 
 import org.sparkvae.run.EpochMetrics;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -26,6 +24,7 @@ import java.util.Random;
 import java.util.function.Consumer;
 import org.sparkvae.backend.ExecutorPreflight;
 import org.sparkvae.model.workarounds.Nd4jSeeds;
+import org.sparkvae.io.ConsoleBars;
 
 /**
  * Trains a {@link Vae} with DL4J's {@link SparkDl4jMultiLayer} and parameter averaging. The DataFrame's
@@ -235,12 +234,7 @@ public final class SparkTrainer {
     }
 
     private ProgressBar progress(int epoch, long max) {
-        if (!showProgress) {
-            return null;
-        }
-        return new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch, options.epochs()))
-                .setInitialMax(max).setStyle(ProgressBarStyle.ASCII).continuousUpdate()
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
+        return ConsoleBars.epoch(showProgress, epoch, options.epochs(), max);
     }
 
     /**

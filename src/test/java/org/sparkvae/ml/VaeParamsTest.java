@@ -107,6 +107,22 @@ class VaeParamsTest {
         assertTrue(e.getMessage().startsWith("m: not the metadata of a saved VaeModel"), e.getMessage());
     }
 
+    /** The nine shared Params are declared once (VaeSharedParams): Spark finds them on both stages, with one default each. */
+    @Test
+    void theEstimatorAndItsModelShareOneDeclarationOfTheirCommonParams() {
+        VaeEstimator est = new VaeEstimator();
+        VaeModel model = new VaeModel("m", null, null, null);
+        Set<String> shared = Arrays.stream(model.params()).map(Param::name).collect(Collectors.toSet());
+        assertEquals(Set.of("featuresCol", "muCol", "sampleCol", "negElboCol", "reconCol", "klCol", "sampling", "seed",
+                "scoringBatchSize"), shared);
+        Set<String> onEstimator = Arrays.stream(est.params()).map(Param::name).collect(Collectors.toSet());
+        assertTrue(onEstimator.containsAll(shared), onEstimator.toString());
+        for (String name : shared) {
+            assertEquals(est.getDefault(est.getParam(name)), model.getDefault(model.getParam(name)), name);
+            assertEquals(est.uid(), est.getParam(name).parent(), "each stage owns its instances: " + name);
+        }
+    }
+
     @Test
     void copyKeepsValuesAndAppliesExtras() {
         VaeEstimator est = new VaeEstimator().setLatentDim(7).setSeed(3);
