@@ -66,10 +66,7 @@ public final class LocalTrainer {
                     // one-JVM MLP epoch (a one-off probe; the measured epoch gain is in bench/README.md). Same values, same order.
                     INDArray batch = Nd4j.pullRows(features, 1, rows, 'c');
                     net.fit(new DataSet(batch, batch));
-                    double loss = net.score();
-                    if (!Double.isFinite(loss)) {
-                        throw new NonFiniteLossException(epoch, step + 1, loss);
-                    }
+                    double loss = NonFiniteLossException.check(net.score(), epoch, step + 1);
                     lossSum += loss * rows.length;
                     seen += rows.length;
                     if (bar != null) {

@@ -132,10 +132,7 @@ public final class SparkTrainer {
                     }, true);
                     noiseSeeding.startRound(shuffleSeed, round);
                     sparkNet.fit(roundData);
-                    double loss = sparkNet.getScore();
-                    if (!Double.isFinite(loss)) {
-                        throw new NonFiniteLossException(epoch, round + 1, loss);
-                    }
+                    double loss = NonFiniteLossException.check(sparkNet.getScore(), epoch, round + 1);
                     lossSum += loss;
                     if (bar != null) {
                         if (!local) {

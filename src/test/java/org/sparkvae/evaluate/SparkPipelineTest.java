@@ -26,6 +26,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.sparkvae.spark.TestSpark;
 
 /** The Spark path on an embedded local[2] master, on the real-MNIST slice. */
 class SparkPipelineTest {
@@ -36,11 +37,7 @@ class SparkPipelineTest {
 
     @BeforeAll
     static void start() throws Exception {
-        spark = SparkSession.builder().master("local[2]").appName("spark-vae-test")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .config("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator").getOrCreate();
+        spark = TestSpark.withNd4j("spark-vae-test", 2);
         sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         MnistFiles files = new MnistFiles(Path.of(SparkPipelineTest.class.getResource("/mnist-slice").toURI()).toString());
         train = files.read28x28(MnistFiles.Split.TRAIN);

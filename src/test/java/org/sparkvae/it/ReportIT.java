@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.sparkvae.spark.TestSpark;
 
 /**
  * The analysis outputs of a real run, through the launcher: the README's main training run on real MNIST
@@ -62,9 +63,7 @@ class ReportIT {
         BufferedImage scatter = ImageIO.read(projection.resolve("latent-pca.png").toFile());
         assertTrue(scatter.getWidth() >= 800, "scatter width " + scatter.getWidth());
 
-        try (SparkSession spark = SparkSession.builder().master("local[1]").appName("ReportIT")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate()) {
+        try (SparkSession spark = TestSpark.local("ReportIT", 1)) {
             var latents = spark.read().parquet(projection.resolve("latents.parquet").toString());
             assertEquals(List.of("index", "label", "z", "mu", "pc1", "pc2"), List.of(latents.columns()));
             assertEquals(10_000, latents.count());

@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.sparkvae.spark.TestSpark;
 
 /** The Spark ML stages on an embedded local[2] master with real MNIST (the idx data source, vector features). */
 class SparkMlIT {
@@ -41,11 +42,7 @@ class SparkMlIT {
 
     @BeforeAll
     static void start() throws Exception {
-        spark = SparkSession.builder().master("local[2]").appName("spark-vae-ml-it")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .config("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator").getOrCreate();
+        spark = TestSpark.withNd4j("spark-vae-ml-it", 2);
         String mnist = RealData.mnist().toString();
         train = spark.read().format("idx").load(mnist).where(col("index").lt(2000));
         test = spark.read().format("idx").option("split", "test").load(mnist).where(col("index").lt(1000));

@@ -10,15 +10,14 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.sparkvae.spark.TestSpark;
 
 /** The task-size check the integration tests rely on sees a task that carries its data, and sizes a small one. */
 class TaskSizesTest {
     @Test
     void aTaskCarryingADataChunkIsMeasuredOverTheLimit() throws Exception {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        try (SparkSession spark = SparkSession.builder().master("local[1]").appName("task-sizes")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+        try (SparkSession spark = TestSpark.local("task-sizes", 1);
              AutoCloseable ignored = TaskSizes.capture(lines)) {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             // The pattern #13 removed: the driver's bytes parallelized into the task (here 1.5 MB in one partition).

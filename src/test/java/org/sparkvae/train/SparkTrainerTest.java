@@ -17,15 +17,12 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.sparkvae.spark.TestSpark;
 
 /** What the driver sees of local workers: every minibatch counted, the epoch loss their mean. */
 class SparkTrainerTest {
     private static SparkSession spark() {
-        return SparkSession.builder().master("local[2]").appName("spark-trainer-test")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .config("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator").getOrCreate();
+        return TestSpark.withNd4j("spark-trainer-test", 2);
     }
 
     /**

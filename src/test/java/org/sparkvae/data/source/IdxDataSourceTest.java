@@ -21,6 +21,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.sparkvae.spark.TestSpark;
 
 /** {@code spark.read.format("idx")} on the MNIST slice and on crafted files: values, partitions, pruning, errors. */
 class IdxDataSourceTest {
@@ -33,8 +34,7 @@ class IdxDataSourceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        spark = SparkSession.builder().master("local[2]").appName("idx-source-test").config("spark.ui.enabled", "false")
-                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+        spark = TestSpark.local("idx-source-test", 2);
         slice = Path.of(IdxDataSourceTest.class.getResource("/mnist-slice").toURI()).toString();
         train = new MnistFiles(slice).read28x28(MnistFiles.Split.TRAIN);
     }
