@@ -4,7 +4,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkvae.data.ImageShape;
-import org.sparkvae.data.KnownDataset;
 
 /**
  * Rows from any Spark data source (or a caller's DataFrame), {@code (index, features array<float>)}: read by the
@@ -54,12 +53,6 @@ final class FrameRows implements TrainingData {
     @Override
     public String md5() {
         return md5;
-    }
-
-    @Override
-    public String datasetCliName() {
-        KnownDataset known = md5 == null ? null : KnownDataset.identify(md5);
-        return known == null ? null : known.cliName();
     }
 
     @Override

@@ -62,19 +62,13 @@ final class IdxData implements TrainingData {
     }
 
     @Override
-    public String datasetCliName() {
-        md5();
-        return split.datasetCliName();
-    }
-
-    @Override
     public String location() {
         return split.files().dir();
     }
 
     @Override
     public String description() {
-        md5();
+        md5(); // the name comes from the checksum, computed by an executor when they read the files
         return split.datasetName();
     }
 
@@ -85,6 +79,9 @@ final class IdxData implements TrainingData {
 
     @Override
     public Dataset<Row> frame(int partitions) {
+        if (session == null) {
+            throw new IllegalStateException("opened in one JVM: use matrix(); rows come from a Spark backend's split");
+        }
         // Built once per shape and reused (every epoch's test ELBO): driver-read images are shipped only once.
         return memo.frames.computeIfAbsent(n + "/" + partitions, k -> {
             try {

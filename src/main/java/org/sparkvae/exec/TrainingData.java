@@ -4,6 +4,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkvae.data.ImageShape;
+import org.sparkvae.data.KnownDataset;
 import org.sparkvae.spark.FrameData;
 
 /**
@@ -29,7 +30,11 @@ public interface TrainingData {
     String md5();
 
     /** The dataset the checksum identifies ({@code mnist}, ...), or null. */
-    String datasetCliName();
+    default String datasetCliName() {
+        String md5 = md5();
+        KnownDataset known = md5 == null ? null : KnownDataset.identify(md5);
+        return known == null ? null : known.cliName();
+    }
 
     /** Where the images came from: the IDX directory or the source's path. */
     String location();
