@@ -11,6 +11,7 @@ import org.sparkvae.run.ElboReport;
 import org.sparkvae.run.EpochMetrics;
 import org.sparkvae.run.Topology;
 import org.sparkvae.spark.SparkProgress;
+import org.sparkvae.spark.SparkSessions;
 import org.sparkvae.spark.SparkSetup;
 import org.sparkvae.spark.SplitData;
 import org.sparkvae.train.SparkTrainingOptions;
@@ -122,7 +123,7 @@ public final class SparkBackend implements ExecutionBackend {
     @Override
     public void close() {
         if (owned && session != null) {
-            session.close();
+            SparkSessions.stop(session);
         }
     }
 }

@@ -42,4 +42,28 @@ class SparkSessionsTest {
                     Arrays.asList(c.get("spark.plugins").split(",")));
         }
     }
+    /**
+     * Stopping a session silences Spark's RPC request handler while the context stops (its late "Could not find
+     * CoarseGrainedScheduler" after a cancelled stage is shutdown noise), and only then: the level is back afterwards.
+     */
+    @Test
+    void stopSilencesSparksShutdownRaceOnlyWhileStopping() {
+        String handler = "org.apache.spark.network.server.TransportRequestHandler";
+        org.apache.logging.log4j.Logger logger = org.apache.logging.log4j.LogManager.getLogger(handler);
+        org.apache.logging.log4j.Level before = logger.getLevel();
+        SparkSession s = TestSpark.local("stop", 1);
+        java.util.concurrent.atomic.AtomicReference<Boolean> errorsDuringStop = new java.util.concurrent.atomic.AtomicReference<>();
+        s.sparkContext().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onApplicationEnd(org.apache.spark.scheduler.SparkListenerApplicationEnd end) {
+                errorsDuringStop.set(logger.isErrorEnabled());
+            }
+        });
+        assertEquals(true, logger.isErrorEnabled());
+        SparkSessions.stop(s);
+        assertEquals(false, errorsDuringStop.get(), "silent while the context stops");
+        assertEquals(true, s.sparkContext().isStopped());
+        assertEquals(before, logger.getLevel(), "restored");
+        assertEquals(true, logger.isErrorEnabled());
+    }
 }
