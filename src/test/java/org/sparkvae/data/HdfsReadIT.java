@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * per-epoch checkpoints, resume, evaluate on Spark) run with hdfs:// paths only.
  */
 @org.junit.jupiter.api.parallel.ResourceLock("hadoop-minicluster") // YarnClusterIT.HADOOP_MINICLUSTER: one in-process Hadoop at a time
+@org.junit.jupiter.api.parallel.ResourceLock(org.sparkvae.spark.TestSpark.LOCK) // Spark runs in this JVM
 class HdfsReadIT {
     private static MiniDFSCluster hdfs;
     private static String root;

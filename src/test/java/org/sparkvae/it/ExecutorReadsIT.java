@@ -35,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * carries the pixels is 3.9 MB and more; {@link TaskSizes}), record the files' checksums an executor computed, and
  * give the same numbers as the driver's reader where the numbers do not depend on the partitioning.
  */
+@org.junit.jupiter.api.parallel.ResourceLock(org.sparkvae.spark.TestSpark.LOCK) // Spark runs in this JVM
 class ExecutorReadsIT {
     private static final SparkSetup LOCAL2 = new SparkSetup("local[2]", null);
 

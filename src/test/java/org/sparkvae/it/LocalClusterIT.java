@@ -26,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * secret, and the cluster is stopped by PID afterwards.
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+@org.junit.jupiter.api.parallel.ResourceLock(org.sparkvae.spark.TestSpark.LOCK) // Spark runs in this JVM
 class LocalClusterIT {
     private static final Path STATE = Path.of("target", "it-cluster").toAbsolutePath();
     private static String masterUrl;

@@ -26,6 +26,7 @@ import org.sparkvae.spark.TestSpark;
  * and {@code report}, whose HTML is loaded in a real browser (Debian's headless Chromium, installed by
  * .ci/run): every image must decode (naturalWidth &gt; 0), and a screenshot must show them rendered.
  */
+@org.junit.jupiter.api.parallel.ResourceLock(org.sparkvae.spark.TestSpark.LOCK) // Spark runs in this JVM
 class ReportIT {
     @TempDir
     Path dir;

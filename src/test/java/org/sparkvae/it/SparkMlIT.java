@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.sparkvae.spark.TestSpark;
 
 /** The Spark ML stages on an embedded local[2] master with real MNIST (the idx data source, vector features). */
+@org.junit.jupiter.api.parallel.ResourceLock(org.sparkvae.spark.TestSpark.LOCK) // Spark runs in this JVM
 class SparkMlIT {
     private static SparkSession spark;
     private static Dataset<Row> train;

@@ -8,6 +8,13 @@ import org.apache.spark.sql.SparkSession;
  * arrays travel. Callers stop it (try-with-resources or {@code @AfterAll}).
  */
 public final class TestSpark {
+    /**
+     * The JUnit resource lock of the integration-test classes that start Spark in the test JVM (a session of their
+     * own, or a CLI job run in-process): Spark allows one SparkContext per JVM, and {@code getOrCreate} would hand one
+     * class's session to another, which would then stop it. Failsafe runs the other IT classes side by side.
+     */
+    public static final String LOCK = "spark-context-of-the-test-jvm";
+
     private TestSpark() { }
 
     /** {@code local[threads]} on loopback, no UI. */
