@@ -31,6 +31,7 @@ import org.sparkvae.model.LikelihoodKind;
 import org.sparkvae.model.store.ModelInfo;
 import org.sparkvae.model.PriorKind;
 import org.sparkvae.model.Vae;
+import org.sparkvae.model.SettingException;
 import org.sparkvae.model.VaeConfig;
 import org.sparkvae.run.EpochMetrics;
 import org.sparkvae.run.EpochRecord;
@@ -183,23 +184,20 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
     public VaeConfig config(int inputSize) {
         LikelihoodKind l = VaeParamDefs.parse(LikelihoodKind.class, getLikelihood());
         PriorKind p = VaeParamDefs.parse(PriorKind.class, getPrior());
-        Double fixed = null;
-        if (!"learned".equals(getVariance())) {
-            if (l != LikelihoodKind.GAUSSIAN) {
-                throw new IllegalArgumentException("variance applies to likelihood gaussian only, got likelihood " + getLikelihood());
-            }
-            fixed = Double.parseDouble(getVariance());
-        }
-        if (getLevels() == 2 && p != PriorKind.GAUSSIAN) {
-            throw new IllegalArgumentException("levels 2 has p(z2) = N(0, I); it cannot be combined with prior " + getPrior());
-        }
         Architecture a = VaeParamDefs.parse(Architecture.class, getArch());
-        if (a == Architecture.CNN && inputSize != VaeConfig.MNIST_PIXELS) {
-            throw new IllegalArgumentException("arch cnn needs 28x28 images, but featuresCol has " + inputSize + " values");
+        Double fixed = "learned".equals(getVariance()) ? null : Double.parseDouble(getVariance());
+        try {
+            // The cross-field rules are VaeConfig's, spelled once; its message names this stage's Params.
+            return new VaeConfig(inputSize, VaeConfig.DEFAULT_HIDDEN, getLatentDim(), getStepSize(), p, getNumComponents(), l,
+                    fixed, a, getLevels());
+        } catch (SettingException e) {
+            throw new IllegalArgumentException(e.messageIn(PARAM_NAMES), e);
         }
-        return new VaeConfig(inputSize, VaeConfig.DEFAULT_HIDDEN, getLatentDim(), getStepSize(), p, getNumComponents(), l, fixed,
-                a, getLevels());
     }
+
+    /** This stage's name for each VaeConfig setting whose name differs (the others are spelled alike). */
+    private static final java.util.Map<String, String> PARAM_NAMES = java.util.Map.of("fixedVariance", "variance",
+            "learningRate", "stepSize", "components", "numComponents", "inputSize", "the featuresCol vector size");
 
     @Override
     public StructType transformSchema(StructType schema) {

@@ -15,6 +15,7 @@ import org.sparkvae.sweep.SweepConfigs;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -99,5 +100,24 @@ class TrainingRunTest {
         Exception e = assertThrows(IllegalArgumentException.class, () -> TrainingRun.run(new TrainingRun.Spec(CONFIG,
                 DataMode.BINARY, () -> new MnistFiles(SLICE), model.toString(), 3, 32, 3, false, true, true, false, null, null, 1)));
         assertTrue(e.getMessage().startsWith("`resume`: the checkpoint in"), e.getMessage());
+    }
+    /**
+     * A run whose loss diverges stops at the first non-finite step with the trainer's message, and leaves no model,
+     * metrics or temporary file behind (a learning rate of 1e9 sends Adam's first steps to weights of that size).
+     */
+    @Test
+    void aDivergingRunStopsAndWritesNoModel() throws Exception {
+        Path model = dir.resolve("nan.zip");
+        VaeConfig wild = new VaeConfig(VaeConfig.MNIST_PIXELS, 64, 2, 1e9);
+        Exception e = assertThrows(org.sparkvae.train.NonFiniteLossException.class, () -> TrainingRun.run(new TrainingRun.Spec(
+                wild, DataMode.BINARY, () -> new MnistFiles(SLICE), model.toString(), 2, 64, 3, false, false, true, false,
+                null, null, 1)));
+        assertTrue(e.getMessage().matches("loss became (NaN|-?Infinity) at epoch 1, step \\d+; stopping .*"), e.getMessage());
+        assertTrue(!Files.exists(model) && !Files.exists(Path.of(ModelStore.infoPathFor(model.toString()))), "no model");
+        assertTrue(!Files.exists(Path.of(TrainingRun.metricsPathFor(model.toString()))), "no metrics of an epoch that never ended");
+        try (Stream<Path> left = Files.walk(dir)) {
+            List<Path> temps = left.filter(p -> p.getFileName().toString().contains(".tmp")).toList();
+            assertTrue(temps.isEmpty(), "no temporary files: " + temps);
+        }
     }
 }

@@ -73,7 +73,7 @@ class VaeParamsTest {
                 () -> new VaeEstimator().setLevels(2).setPrior("vamp").config(784));
         assertEquals("levels 2 has p(z2) = N(0, I); it cannot be combined with prior vamp", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new VaeEstimator().setVariance("0.5").config(784));
-        assertEquals("variance applies to likelihood gaussian only, got likelihood bernoulli", e.getMessage());
+        assertEquals("variance applies to likelihood gaussian only (got likelihood bernoulli)", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new VaeEstimator().setArch("cnn").config(100));
         assertTrue(e.getMessage().startsWith("arch cnn needs 28x28 images"), e.getMessage());
     }
