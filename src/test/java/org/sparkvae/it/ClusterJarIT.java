@@ -150,4 +150,50 @@ class ClusterJarIT {
         assertChecked(submit(List.of("--class", "org.apache.spark.repl.Main", "--name", "spark-shell", "spark-shell",
                 "-i", script.toString()), dir.resolve("scala.log")));
     }
+    /**
+     * The cluster jar leaves fastutil out (pom.xml says why): only these classes of it refer to fastutil, and none of
+     * them is loaded by a spark-vae job. A new dependency version that used fastutil elsewhere would fail here instead
+     * of with a NoClassDefFoundError on an executor. Also prints the jar's size and its largest parts.
+     */
+    @Test
+    void theJarLeavesOutOnlyWhatNoJobLoads() throws Exception {
+        Path jar = Path.of("target", "spark-vae-cluster.jar");
+        byte[] fastutil = "it/unimi/dsi/fastutil/".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        List<String> referring = new ArrayList<>();
+        long natives = 0;
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(zip.entries())) {
+                assertTrue(!e.getName().startsWith("it/unimi/dsi/fastutil/"), e.getName());
+                if (e.getName().endsWith(".so") || e.getName().contains(".so.")) {
+                    natives += e.getCompressedSize();
+                }
+                if (e.getName().endsWith(".class")) {
+                    byte[] b;
+                    try (InputStream in = zip.getInputStream(e)) {
+                        b = in.readAllBytes();
+                    }
+                    if (indexOf(b, fastutil) >= 0) {
+                        referring.add(e.getName());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of("com/clearspring/analytics/stream/quantile/QDigest.class",
+                "org/datavec/api/util/ndarray/RecordConverter.class",
+                "org/deeplearning4j/optimize/listeners/CollectScoresListener.class"), referring.stream().sorted().toList());
+        System.out.printf("ClusterJarIT: %s is %d MB, %d MB of it native libraries (compressed)%n", jar, Files.size(jar) >> 20, natives >> 20);
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
 }

@@ -155,13 +155,14 @@ class YarnClusterIT {
         String readme = Files.readString(Path.of("README.md"));
         int at = readme.indexOf("## On a YARN cluster");
         assertTrue(at >= 0, "README has no YARN section");
-        Matcher m = Pattern.compile("\\$SPARK_HOME/bin/spark-submit ((?:[^\\n]|\\\\\\n)*?) target/spark-vae-cluster\\.jar "
+        Matcher m = Pattern.compile("\\$SPARK_HOME/bin/spark-submit ((?:[^\\n]|\\\\\\n)*?) (\\S*spark-vae-cluster\\.jar) "
                 + subcommand + " ((?:[^\\n]|\\\\\\n)*)").matcher(readme.substring(at));
         assertTrue(m.find(), "README's YARN section has no " + subcommand + " command");
         List<String> args = new ArrayList<>(words(m.group(1)));
-        args.add(JAR.toString());
+        // target/spark-vae-cluster.jar (uploaded at every submit) or the copy put on HDFS once (hdfs:///apps/...)
+        args.add(m.group(2).startsWith("hdfs:") ? words(m.group(2)).get(0) : JAR.toString());
         args.add(subcommand);
-        args.addAll(words(m.group(2)));
+        args.addAll(words(m.group(3)));
         return args;
     }
 
@@ -213,7 +214,7 @@ class YarnClusterIT {
     /** The test's own settings: everything on 127.0.0.1 (driver, application master and executors), no UI. */
     private static List<String> loopback(List<String> readme) {
         List<String> out = new ArrayList<>();
-        int at = readme.indexOf(JAR.toString());
+        int at = appJar(readme);
         out.addAll(readme.subList(0, at));
         for (String c : List.of("spark.driver.host=127.0.0.1", "spark.driver.bindAddress=127.0.0.1",
                 "spark.yarn.appMasterEnv.SPARK_LOCAL_IP=127.0.0.1", "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1",
@@ -225,13 +226,49 @@ class YarnClusterIT {
         return out;
     }
 
+    /** Where the application jar is in spark-submit's arguments (the first word after the options that is a jar). */
+    private static int appJar(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).endsWith("spark-vae-cluster.jar") && (i == 0 || !args.get(i - 1).equals("--jars"))) {
+                return i;
+            }
+        }
+        throw new AssertionError("no application jar in " + args);
+    }
+
+    /**
+     * The seconds between the YARN client's "Preparing resources for our AM container" and its "Submitting application"
+     * in a submit's log, as sampled while it ran: the staging of the application's files in HDFS (with the default
+     * settings, zipping {@code $SPARK_HOME/jars} and uploading it and the cluster jar), which every submit pays.
+     */
+    private static final Map<Path, long[]> STAGING = Collections.synchronizedMap(new HashMap<>());
+
+    private static void watchStaging(Path log) throws IOException {
+        long[] t = STAGING.computeIfAbsent(log, k -> new long[2]);
+        String text = Files.readString(log);
+        long now = System.nanoTime();
+        if (t[0] == 0 && text.contains("Preparing resources for our AM container")) {
+            t[0] = now;
+        }
+        if (t[1] == 0 && text.contains("Submitting application")) {
+            t[1] = now;
+        }
+    }
+
+    private static double stagingSeconds(Path log) {
+        long[] t = STAGING.get(log);
+        assertTrue(t != null && t[0] > 0 && t[1] >= t[0], "the YARN client's staging was seen in " + log);
+        return (t[1] - t[0]) / 1e9;
+    }
+
     /** Waits for a spark-submit, sampling listening sockets and executor memory of everything the test runs. */
     private static String await(Process p, Path log, int minutes) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(minutes);
         try {
             while (p.isAlive() && System.nanoTime() < deadline) {
                 sample(p);
-                p.waitFor(500, TimeUnit.MILLISECONDS);
+                watchStaging(log);
+                p.waitFor(200, TimeUnit.MILLISECONDS);
             }
             assertFalse(p.isAlive(), "timed out: " + Files.readString(log));
         } finally {
@@ -295,7 +332,8 @@ class YarnClusterIT {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
         while (!Files.readString(log).contains("epoch 1/") && p.isAlive() && System.nanoTime() < deadline) {
             sample(p);
-            Thread.sleep(300);
+            watchStaging(log);
+            Thread.sleep(200);
         }
         String sofar = Files.readString(log);
         assertTrue(sofar.contains("epoch 1/"), sofar);
@@ -325,11 +363,40 @@ class YarnClusterIT {
     @Order(2)
     @org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.SAME_THREAD) // in order
     void evaluateInClusterModeMatchesTheSingleJvm() throws Exception {
+        // The README's one-time step for repeated runs: the cluster jar and an archive of $SPARK_HOME/jars on HDFS, the
+        // archive made with the JDK's jar tool exactly as the README says, the copies done as hdfs dfs -put would.
+        long t0 = System.nanoTime();
+        FileSystem dfs = hdfs.getFileSystem();
+        Path libs = work.resolve("spark-libs.zip");
+        java.io.StringWriter jarOut = new java.io.StringWriter();
+        int rc = java.util.spi.ToolProvider.findFirst("jar").orElseThrow().run(new java.io.PrintWriter(jarOut),
+                new java.io.PrintWriter(jarOut), "--create", "--no-compress", "--file", libs.toString(), "-C",
+                SPARK_HOME.resolve("jars").toString(), ".");
+        assertEquals(0, rc, jarOut.toString());
+        dfs.copyFromLocalFile(new org.apache.hadoop.fs.Path(JAR.toUri()), new org.apache.hadoop.fs.Path(fs + "/apps/spark-vae-cluster.jar"));
+        dfs.copyFromLocalFile(new org.apache.hadoop.fs.Path(libs.toUri()), new org.apache.hadoop.fs.Path(fs + "/spark/spark-libs.zip"));
+        double once = (System.nanoTime() - t0) / 1e9;
+
         Path log = work.resolve("evaluate.log");
-        String out = await(sparkSubmit(loopback(readmeArguments("evaluate")), log, Map.of()), log, 5);
+        List<String> args = loopback(readmeArguments("evaluate"));
+        assertTrue(args.get(appJar(args)).startsWith(fs + "/apps/"), "the README's second submit uses the jar on HDFS: " + args);
+        String out = await(sparkSubmit(args, log, Map.of()), log, 5);
         System.out.println(out);
         ApplicationReport app = report(out);
         assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus(), out);
+        // Nothing of the application's or Spark's jars was uploaded for it. The first submit (client deploy mode, whose
+        // driver serves the application jar to its executors itself) zipped and uploaded Spark's jars.
+        String train = Files.readString(work.resolve("train.log"));
+        assertTrue(train.matches("(?s).*Uploading resource file:\\S*__spark_libs__\\d*\\.zip .*"),
+                "the default submit stages Spark's jars: " + train);
+        assertTrue(out.contains("Not copying " + fs + "/apps/spark-vae-cluster.jar") && out.contains("Not copying " + fs
+                + "/spark/spark-libs.zip"), "both used where they are on HDFS: " + out);
+        assertFalse(out.matches("(?s).*Uploading resource \\S*(spark-vae-cluster\\.jar|__spark_libs__|spark-libs\\.zip).*"),
+                "nothing re-uploaded: " + out);
+        System.out.printf(java.util.Locale.ROOT, "YarnClusterIT: YARN client staging, from 'Preparing resources' to "
+                        + "'Submitting application': %.1f s for train (zips and uploads Spark's %d MB of jars), %.1f s"
+                        + " for evaluate (cluster mode; the %d MB cluster jar and Spark's jars already on HDFS, where putting them once took %.1f s)%n",
+                stagingSeconds(work.resolve("train.log")), Files.size(libs) >> 20, stagingSeconds(log), Files.size(JAR) >> 20, once);
         JsonNode onYarn;
         try (var in = hdfs.getFileSystem().open(new org.apache.hadoop.fs.Path(fs + "/runs/yarn-metrics.json"))) {
             onYarn = new ObjectMapper().readTree(in);
@@ -380,7 +447,7 @@ class YarnClusterIT {
         hdfs.getFileSystem().copyFromLocalFile(new org.apache.hadoop.fs.Path(wide.resolve("rows.json").toUri()),
                 new org.apache.hadoop.fs.Path(fs + "/data/wide/rows.json"));
         List<String> readme = loopback(readmeArguments("train"));
-        int at = readme.indexOf(JAR.toString());
+        int at = appJar(readme);
         List<String> args = new ArrayList<>(readme.subList(0, at));
         args.addAll(List.of("--conf", "spark.executor.memory=512m", "--conf", "spark.executor.memoryOverhead=1m", JAR.toString(),
                 "train", "--data", fs + "/data/wide", "--data-format", "json", "--model", fs + "/runs/wide.zip",
