@@ -26,12 +26,13 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import java.util.ArrayList;
 import java.util.List;
 import org.sparkvae.model.layers.Conv2dLayer;
+import org.sparkvae.model.layers.FusedDenseLayer;
 
 /**
  * Builds the VAE as one DL4J {@link MultiLayerNetwork} (so Spark's parameter averaging applies).
  * MLP ({@code --arch mlp}, the exercise's model):
  * <pre>
- *  0 Dense in->H ReLU        1 Dense H->H ReLU          [append eps]
+ *  0 Dense in->H ReLU        1 Dense H->H ReLU          [append eps]   (FusedDenseLayer: DL4J's Dense, faster runtime)
  *  2 GaussianLatentLayer     -> [z | mu | logSigma]
  *  3 PassThroughDense M->H ReLU   4 PassThroughDense H->H ReLU   5 PassThroughDense H->in (decoder output)
  *  6 ElboOutputLayer          loss = sum over the batch of -ELBO
@@ -66,14 +67,15 @@ public final class VaeNetworkFactory {
         if (c.arch() == Architecture.CNN) {
             encoder.add(conv(1, CNN_CHANNELS_1));
             encoder.add(conv(CNN_CHANNELS_1, CNN_CHANNELS_2));
-            encoder.add(torchDense(CNN_CHANNELS_2 * 7 * 7, h));
+            encoder.add(torchDense(CNN_CHANNELS_2 * 7 * 7, h, false));
             decoder.add(new PassThroughDenseLayer(m, h, z1At, 0, carried, PassThroughDenseLayer.Activation.RELU));
             decoder.add(new PassThroughDenseLayer(h, CNN_CHANNELS_2 * 7 * 7, carried, PassThroughDenseLayer.Activation.RELU));
             decoder.add(new PassThroughDeconvLayer(CNN_CHANNELS_2, CNN_CHANNELS_1, 7, carried, PassThroughDenseLayer.Activation.RELU));
             decoder.add(new PassThroughDeconvLayer(CNN_CHANNELS_1, 1, 14, carried, PassThroughDenseLayer.Activation.IDENTITY));
         } else {
-            encoder.add(torchDense(d, h));
-            encoder.add(torchDense(h, h));
+            // The network's first layer unless the VampPrior's pseudo-inputs come first (they need its input gradient).
+            encoder.add(torchDense(d, h, c.prior() != PriorKind.VAMP));
+            encoder.add(torchDense(h, h, false));
             decoder.add(new PassThroughDenseLayer(m, h, z1At, 0, carried, PassThroughDenseLayer.Activation.RELU));
             decoder.add(new PassThroughDenseLayer(h, h, carried, PassThroughDenseLayer.Activation.RELU));
             decoder.add(new PassThroughDenseLayer(h, d, carried, PassThroughDenseLayer.Activation.IDENTITY));
@@ -120,11 +122,14 @@ public final class VaeNetworkFactory {
         return list.build();
     }
 
-    /** DL4J dense layer with PyTorch's default weight initialisation U(-1/sqrt(fanIn), 1/sqrt(fanIn)). */
-    private static DenseLayer torchDense(int nIn, int nOut) {
+    /**
+     * DL4J dense layer with PyTorch's default weight initialisation U(-1/sqrt(fanIn), 1/sqrt(fanIn)), run by the fused
+     * runtime ({@link FusedDenseLayer}); {@code first}: the network's first layer, whose input gradient nothing reads.
+     */
+    private static DenseLayer torchDense(int nIn, int nOut, boolean first) {
         double bound = 1.0 / Math.sqrt(nIn);
-        return new DenseLayer.Builder().nIn(nIn).nOut(nOut).activation(Activation.RELU)
-                .weightInit(new UniformDistribution(-bound, bound)).build();
+        return FusedDenseLayer.of(new DenseLayer.Builder().nIn(nIn).nOut(nOut).activation(Activation.RELU)
+                .weightInit(new UniformDistribution(-bound, bound)).build(), first);
     }
 
     /**

@@ -73,6 +73,7 @@ public final class ModelZipReader {
             "org.deeplearning4j.nn.conf.layers.DenseLayer",
             "org.deeplearning4j.nn.conf.layers.ConvolutionLayer",
             "org.sparkvae.model.layers.Conv2dLayer",
+            "org.sparkvae.model.layers.FusedDenseLayer",
             "org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor",
             "org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor",
             "org.deeplearning4j.nn.weights.WeightInitDistribution",
