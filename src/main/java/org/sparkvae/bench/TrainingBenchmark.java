@@ -13,7 +13,7 @@ import org.sparkvae.evaluate.IwaeEvaluator;
 import org.sparkvae.model.Architecture;
 import org.sparkvae.model.Vae;
 import org.sparkvae.model.VaeConfig;
-import org.sparkvae.run.EpochMetrics;
+import org.sparkvae.run.EpochRecord;
 import org.sparkvae.train.LocalTrainer;
 import org.sparkvae.train.TrainingOptions;
 
@@ -53,7 +53,7 @@ public final class TrainingBenchmark {
                 NativeBuild.loaded().map(NativeBuild.Build::label).orElse("?"),
                 arch, m, batch, train.size());
         List<Double> seconds = new ArrayList<>();
-        List<EpochMetrics> history = new LocalTrainer(new TrainingOptions(epochs, batch, 1), false).train(vae, x, e -> {
+        List<EpochRecord> history = new LocalTrainer(new TrainingOptions(epochs, batch, 1), false).train(vae, x, e -> {
             seconds.add(e.seconds());
             System.err.printf(Locale.ROOT, "epoch %d: %.2f s, %.0f samples/s, %.1f ms/step, train -ELBO %.2f%n",
                     e.epoch(), e.seconds(), e.samplesPerSecond(), 1000 * e.seconds() / Math.ceil(e.examples() / (double) batch),

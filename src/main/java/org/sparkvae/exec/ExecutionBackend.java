@@ -6,7 +6,7 @@ import org.sparkvae.data.MnistFiles;
 import org.sparkvae.evaluate.IwaeEvaluator;
 import org.sparkvae.model.Vae;
 import org.sparkvae.run.ElboReport;
-import org.sparkvae.run.EpochMetrics;
+import org.sparkvae.run.EpochRecord;
 import org.sparkvae.run.EpochRecord;
 import org.sparkvae.run.Topology;
 import org.sparkvae.spark.SparkSetup;
@@ -37,8 +37,8 @@ public interface ExecutionBackend extends AutoCloseable {
     Optional<SparkSession> spark();
 
     /** Epochs {@code firstEpoch..settings.epochs()} on {@code data}, telling {@code afterEpoch} about each. */
-    List<EpochMetrics> train(Vae vae, TrainingData data, TrainingSettings settings, int firstEpoch,
-                             Consumer<EpochMetrics> afterEpoch);
+    List<EpochRecord> train(Vae vae, TrainingData data, TrainingSettings settings, int firstEpoch,
+                             Consumer<EpochRecord> afterEpoch);
 
     /** The mean -ELBO over {@code data}: one seeded z per image, or z = mu when not {@code sampling}. */
     ElboReport elbo(Vae vae, TrainingData data, int batchSize, long seed, boolean sampling);
@@ -66,19 +66,18 @@ public interface ExecutionBackend extends AutoCloseable {
     }
 
     /**
-     * The training loop every front end shares (DJL's listener-driven fit): trains, turns each epoch's metrics into a
-     * record, adds the ELBO on {@code heldOut}'s images when given (seeded, so epochs are comparable), appends it to
-     * {@code history}, then tells {@code listeners} in order (so a checkpoint precedes the metrics that describe it).
-     * Returns the trainer's own metrics of the epochs run (with their example counts).
+     * The training loop every front end shares (DJL's listener-driven fit): trains, adds to each epoch the ELBO on
+     * {@code heldOut}'s images when given (seeded, so epochs are comparable), appends it to {@code history}, then tells
+     * {@code listeners} in order (so a checkpoint precedes the metrics that describe it). Returns the epochs run.
      */
-    default List<EpochMetrics> fit(Vae vae, TrainingData train, HeldOut heldOut, TrainingSettings settings, int firstEpoch,
+    default List<EpochRecord> fit(Vae vae, TrainingData train, HeldOut heldOut, TrainingSettings settings, int firstEpoch,
                                   List<EpochRecord> history, List<TrainingListener> listeners) {
-        return train(vae, train, settings, firstEpoch, m -> {
-            EpochRecord e = EpochRecord.of(m);
-            if (heldOut != null) {
-                e = e.withTest(elbo(vae, heldOut.data(), heldOut.batchSize(), settings.seed(), true));
-            }
+        List<EpochRecord> run = new java.util.ArrayList<>();
+        train(vae, train, settings, firstEpoch, trained -> {
+            EpochRecord e = heldOut == null ? trained
+                    : trained.withTest(elbo(vae, heldOut.data(), heldOut.batchSize(), settings.seed(), true));
             history.add(e);
+            run.add(e);
             try {
                 for (TrainingListener l : listeners) {
                     l.onEpoch(e, List.copyOf(history));
@@ -87,6 +86,7 @@ public interface ExecutionBackend extends AutoCloseable {
                 throw new UncheckedIOException(ex);
             }
         });
+        return run;
     }
 
     /** Images scored after every epoch (a test split, or the rows a Spark ML validation column marks), {@code batchSize} at a time. */

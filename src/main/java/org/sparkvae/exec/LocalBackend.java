@@ -7,7 +7,7 @@ import org.sparkvae.evaluate.ElboEvaluator;
 import org.sparkvae.evaluate.IwaeEvaluator;
 import org.sparkvae.model.Vae;
 import org.sparkvae.run.ElboReport;
-import org.sparkvae.run.EpochMetrics;
+import org.sparkvae.run.EpochRecord;
 import org.sparkvae.run.Topology;
 import org.sparkvae.spark.SplitData;
 import org.sparkvae.train.VaeTrainer;
@@ -41,8 +41,8 @@ public final class LocalBackend implements ExecutionBackend {
     }
 
     @Override
-    public List<EpochMetrics> train(Vae vae, TrainingData data, TrainingSettings settings, int firstEpoch,
-                                    Consumer<EpochMetrics> afterEpoch) {
+    public List<EpochRecord> train(Vae vae, TrainingData data, TrainingSettings settings, int firstEpoch,
+                                    Consumer<EpochRecord> afterEpoch) {
         return VaeTrainer.singleJvm(settings.options(), data.matrix(), progress).train(vae, firstEpoch, afterEpoch);
     }
 

@@ -8,7 +8,7 @@ import org.sparkvae.evaluate.IwaeEvaluator;
 import org.sparkvae.evaluate.SparkElboEvaluator;
 import org.sparkvae.model.Vae;
 import org.sparkvae.run.ElboReport;
-import org.sparkvae.run.EpochMetrics;
+import org.sparkvae.run.EpochRecord;
 import org.sparkvae.run.Topology;
 import org.sparkvae.spark.SparkProgress;
 import org.sparkvae.spark.SparkSessions;
@@ -80,8 +80,8 @@ public final class SparkBackend implements ExecutionBackend {
     }
 
     @Override
-    public List<EpochMetrics> train(Vae vae, TrainingData data, TrainingSettings settings, int firstEpoch,
-                                    Consumer<EpochMetrics> afterEpoch) {
+    public List<EpochRecord> train(Vae vae, TrainingData data, TrainingSettings settings, int firstEpoch,
+                                    Consumer<EpochRecord> afterEpoch) {
         int w = workers(settings);
         SparkTrainingOptions options = new SparkTrainingOptions(settings.epochs(), settings.batchSize(),
                 settings.averagingFrequency(), w, settings.seed());

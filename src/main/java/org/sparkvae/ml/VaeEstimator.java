@@ -33,7 +33,7 @@ import org.sparkvae.model.PriorKind;
 import org.sparkvae.model.Vae;
 import org.sparkvae.model.SettingException;
 import org.sparkvae.model.VaeConfig;
-import org.sparkvae.run.EpochMetrics;
+import org.sparkvae.run.EpochRecord;
 import org.sparkvae.run.EpochRecord;
 import org.sparkvae.run.Topology;
 
@@ -247,12 +247,12 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
                 : new ExecutionBackend.HeldOut(TrainingData.rows(held, inputSize, null, null, null), getScoringBatchSize());
         try (ExecutionBackend backend = SparkBackend.on(df.sparkSession(), false)) {
             Vae vae = Vae.create(config, getSeed());
-            List<EpochRecord> rows = new ArrayList<>();
-            List<EpochMetrics> history = backend.fit(vae, data, validation, settings, 1, rows, List.of());
+            List<EpochRecord> history = new ArrayList<>();
+            backend.fit(vae, data, validation, settings, 1, history, List.of());
             Topology topology = backend.topology(settings);
-            ModelInfo info = ModelProvenance.of(config, data, settings, getMaxIter(), rows, topology);
+            ModelInfo info = ModelProvenance.of(config, data, settings, getMaxIter(), history, topology);
             VaeModel model = new VaeModel(uid, vae, info, new VaeTrainingSummary(history, topology.workers(), topology.master(),
-                    held == null ? new double[0] : rows.stream().mapToDouble(EpochRecord::testNegElbo).toArray()));
+                    held == null ? new double[0] : history.stream().mapToDouble(EpochRecord::testNegElbo).toArray()));
             return copyValues(model, ParamMap.empty()).setParent(this);
         }
     }

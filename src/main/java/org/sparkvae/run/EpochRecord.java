@@ -8,10 +8,11 @@ import org.sparkvae.run.ElboReport;
 import java.util.List;
 
 /**
- * One epoch of a run as it is recorded — in the model's info, {@code NAME.metrics.csv/.parquet} and the curves:
- * the mean training -ELBO, the test-set terms when they were evaluated (null otherwise), wall seconds and
- * samples per second. The JSON names are the metrics files' column names ({@link #COLUMNS}), the one place
- * they are spelled.
+ * One epoch of training, the one type for it: what a trainer reports when the epoch ends, what listeners see and what
+ * is recorded in the model's info, {@code NAME.metrics.csv/.parquet} and the curves. The mean training -ELBO, the
+ * test-set terms when they were evaluated (null otherwise), wall seconds, samples per second and the number of
+ * examples trained on (null in infos saved before it was recorded). The JSON names are the metrics files' column
+ * names ({@link #COLUMNS}, the one place they are spelled); the example count is the info's alone.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -22,7 +23,8 @@ public record EpochRecord(
         @JsonProperty(TEST_RECON) Double testRecon,
         @JsonProperty(TEST_KL) Double testKl,
         @JsonProperty(SECONDS) double seconds,
-        @JsonProperty(SAMPLES_PER_SECOND) double samplesPerSecond) {
+        @JsonProperty(SAMPLES_PER_SECOND) double samplesPerSecond,
+        @JsonProperty(EXAMPLES) Long examples) {
     public static final String EPOCH = "epoch";
     public static final String TRAIN_NEG_ELBO = "train_neg_elbo";
     public static final String TEST_NEG_ELBO = "test_neg_elbo";
@@ -30,18 +32,19 @@ public record EpochRecord(
     public static final String TEST_KL = "test_kl";
     public static final String SECONDS = "seconds";
     public static final String SAMPLES_PER_SECOND = "samples_per_second";
+    public static final String EXAMPLES = "examples";
     /** Columns of the metrics files, in order. */
     public static final List<String> COLUMNS = List.of(EPOCH, TRAIN_NEG_ELBO, TEST_NEG_ELBO, TEST_RECON, TEST_KL, SECONDS,
             SAMPLES_PER_SECOND);
 
-    /** An epoch without test-set evaluation. */
-    public static EpochRecord of(EpochMetrics m) {
-        return new EpochRecord(m.epoch(), m.trainNegElbo(), null, null, null, m.seconds(), m.samplesPerSecond());
+    /** An epoch as a trainer ends it: {@code examples} trained on in {@code seconds}, no test-set terms yet. */
+    public static EpochRecord trained(int epoch, double trainNegElbo, double seconds, long examples) {
+        return new EpochRecord(epoch, trainNegElbo, null, null, null, seconds, examples / seconds, examples);
     }
 
     /** This epoch with the test-set terms. */
     public EpochRecord withTest(ElboReport test) {
-        return new EpochRecord(epoch, trainNegElbo, test.negElbo(), test.recon(), test.kl(), seconds, samplesPerSecond);
+        return new EpochRecord(epoch, trainNegElbo, test.negElbo(), test.recon(), test.kl(), seconds, samplesPerSecond, examples);
     }
 
     /** The value of column {@code name} (null for a test term that was not evaluated). */

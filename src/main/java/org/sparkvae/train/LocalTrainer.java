@@ -1,6 +1,6 @@
 package org.sparkvae.train;
 
-import org.sparkvae.run.EpochMetrics;
+import org.sparkvae.run.EpochRecord;
 import me.tongfei.progressbar.ProgressBar;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -34,7 +34,7 @@ public final class LocalTrainer {
      * @param features [n, D] training inputs (labels are the inputs themselves)
      * @param afterEpoch called with each epoch's metrics as soon as it ends
      */
-    public List<EpochMetrics> train(Vae vae, INDArray features, Consumer<EpochMetrics> afterEpoch) {
+    public List<EpochRecord> train(Vae vae, INDArray features, Consumer<EpochRecord> afterEpoch) {
         return train(vae, features, 1, afterEpoch);
     }
 
@@ -42,14 +42,14 @@ public final class LocalTrainer {
      * Trains epochs {@code firstEpoch..epochs}. Each epoch's shuffle and noise are seeded from
      * (seed, epoch) alone, so a run resumed from a checkpoint continues as the uninterrupted one would.
      */
-    public List<EpochMetrics> train(Vae vae, INDArray features, int firstEpoch, Consumer<EpochMetrics> afterEpoch) {
+    public List<EpochRecord> train(Vae vae, INDArray features, int firstEpoch, Consumer<EpochRecord> afterEpoch) {
         // This thread does the arithmetic (net.fit): subnormals flushed on it, whichever front end called.
         Denormals.applyHere();
         NativeMalloc.apply(); // once per JVM: bounded native memory (NativeMalloc)
         MultiLayerNetwork net = vae.network();
         int n = (int) features.size(0);
         int steps = (n + options.batchSize() - 1) / options.batchSize();
-        List<EpochMetrics> history = new ArrayList<>();
+        List<EpochRecord> history = new ArrayList<>();
         for (int epoch = firstEpoch; epoch <= options.epochs(); epoch++) {
             int[] order = permutation(n, new Random(epochSeed(options.seed(), epoch)));
             Nd4jSeeds.seed(epochSeed(options.seed(), epoch) ^ 0x5DEECE66DL);
@@ -76,7 +76,7 @@ public final class LocalTrainer {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            EpochMetrics m = new EpochMetrics(epoch, lossSum / seen, seconds, seen / seconds, seen);
+            EpochRecord m = EpochRecord.trained(epoch, lossSum / seen, seconds, seen);
             history.add(m);
             afterEpoch.accept(m);
         }

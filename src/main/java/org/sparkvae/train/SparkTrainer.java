@@ -1,6 +1,6 @@
 package org.sparkvae.train;
 
-import org.sparkvae.run.EpochMetrics;
+import org.sparkvae.run.EpochRecord;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -38,13 +38,13 @@ public final class SparkTrainer {
         this.options = options;
     }
 
-    public List<EpochMetrics> train(JavaSparkContext sc, Vae vae, Dataset<Row> train, Consumer<EpochMetrics> afterEpoch) {
+    public List<EpochRecord> train(JavaSparkContext sc, Vae vae, Dataset<Row> train, Consumer<EpochRecord> afterEpoch) {
         return train(sc, vae, train, 1, afterEpoch);
     }
 
     /** Trains epochs {@code firstEpoch..epochs}; shuffles are seeded from (seed, epoch) as in {@link LocalTrainer}. */
-    public List<EpochMetrics> train(JavaSparkContext sc, Vae vae, Dataset<Row> train, int firstEpoch,
-                                    Consumer<EpochMetrics> afterEpoch) {
+    public List<EpochRecord> train(JavaSparkContext sc, Vae vae, Dataset<Row> train, int firstEpoch,
+                                    Consumer<EpochRecord> afterEpoch) {
         ExecutorPreflight.requireSupportedGpus(sc);
         // Worker p gets the images whose index is p modulo the worker count, in index order. (A plain
         // repartition hands each worker its rows in the order shuffle blocks arrive, which is not fixed,
@@ -101,7 +101,7 @@ public final class SparkTrainer {
         tm.addHook(noiseSeeding);
         MultiLayerNetwork net = vae.network();
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, tm);
-        List<EpochMetrics> history = new ArrayList<>();
+        List<EpochRecord> history = new ArrayList<>();
         int rounds = Math.max(1, (minBatches + k - 1) / k);
         // On a local master the workers share this JVM: count their minibatches so the bar moves inside a
         // round (one worker trains a whole epoch per round) and the epoch loss is the mean over all of them.
@@ -145,7 +145,7 @@ public final class SparkTrainer {
             double workerMean = LocalWorkerProgress.epochMeanLoss();
             double epochLoss = local && !Double.isNaN(workerMean) ? workerMean : lossSum / rounds;
             double seconds = (System.nanoTime() - start) / 1e9;
-            EpochMetrics m = new EpochMetrics(epoch, epochLoss, seconds, n / seconds, n);
+            EpochRecord m = EpochRecord.trained(epoch, epochLoss, seconds, n);
             history.add(m);
             afterEpoch.accept(m);
         }

@@ -1,6 +1,6 @@
 package org.sparkvae.train;
 
-import org.sparkvae.run.EpochMetrics;
+import org.sparkvae.run.EpochRecord;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  */
 @FunctionalInterface
 public interface VaeTrainer {
-    List<EpochMetrics> train(Vae vae, int firstEpoch, Consumer<EpochMetrics> afterEpoch);
+    List<EpochRecord> train(Vae vae, int firstEpoch, Consumer<EpochRecord> afterEpoch);
 
     /** In this JVM, on the rows of {@code features} [n, D]; seeded shuffles and noise. */
     static VaeTrainer singleJvm(TrainingOptions options, INDArray features, boolean progress) {

@@ -41,8 +41,8 @@ class RunReportTest {
 
     @Test
     void chartsRenderToPng() throws Exception {
-        var curve = TrainingCurvePlot.chart(List.of(new org.sparkvae.run.EpochRecord(1, 160.0, 120.0, null, null, 1, 1),
-                new org.sparkvae.run.EpochRecord(2, 110.0, 105.0, null, null, 1, 1)), "M=2");
+        var curve = TrainingCurvePlot.chart(List.of(new org.sparkvae.run.EpochRecord(1, 160.0, 120.0, null, null, 1, 1, null),
+                new org.sparkvae.run.EpochRecord(2, 110.0, 105.0, null, null, 1, 1, null)), "M=2");
         assertEquals(2, curve.getSeriesMap().size(), "train and test series (no recon/KL given)");
         var scatter = LatentScatterPlot.chart(new double[] {0, 1, 2}, new double[] {1, 0, 2}, new int[] {3, 3, 7},
                 new double[] {0.3, 0.2}, "M=5");

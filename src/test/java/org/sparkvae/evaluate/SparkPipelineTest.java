@@ -16,7 +16,7 @@ import org.sparkvae.data.MnistFiles;
 import org.sparkvae.model.Features;
 import org.sparkvae.model.Vae;
 import org.sparkvae.model.VaeConfig;
-import org.sparkvae.run.EpochMetrics;
+import org.sparkvae.run.EpochRecord;
 import org.sparkvae.train.SparkTrainer;
 import org.sparkvae.train.SparkTrainingOptions;
 
@@ -81,7 +81,7 @@ class SparkPipelineTest {
         Vae vae = Vae.create(VaeConfig.mnist(10), 1);
         INDArray x = Features.of(test, DataMode.BINARY);
         double before = new ElboEvaluator(250, false).evaluate(vae, x, 0, true).negElbo();
-        List<EpochMetrics> seen = new ArrayList<>();
+        List<EpochRecord> seen = new ArrayList<>();
         new SparkTrainer(new SparkTrainingOptions(2, 50, 5, 2, 1)).quiet().train(sc, vae,
                 MnistDataFrames.fromImages(spark, train, DataMode.BINARY, 2), seen::add);
         double after = new ElboEvaluator(250, false).evaluate(vae, x, 0, true).negElbo();

@@ -7,7 +7,7 @@ import org.sparkvae.data.MnistFiles;
 import org.sparkvae.evaluate.IwaeEvaluator;
 import org.sparkvae.model.Vae;
 import org.sparkvae.run.ElboReport;
-import org.sparkvae.run.EpochMetrics;
+import org.sparkvae.run.EpochRecord;
 import org.sparkvae.run.EpochRecord;
 import org.sparkvae.run.Topology;
 import org.sparkvae.train.TrainingListener;
@@ -40,12 +40,12 @@ class ExecutionBackendTest {
         }
 
         @Override
-        public List<EpochMetrics> train(Vae vae, TrainingData data, TrainingSettings settings, int firstEpoch,
-                                        Consumer<EpochMetrics> afterEpoch) {
-            List<EpochMetrics> out = new ArrayList<>();
+        public List<EpochRecord> train(Vae vae, TrainingData data, TrainingSettings settings, int firstEpoch,
+                                        Consumer<EpochRecord> afterEpoch) {
+            List<EpochRecord> out = new ArrayList<>();
             for (int e = firstEpoch; e <= settings.epochs(); e++) {
                 calls.add("train " + e);
-                EpochMetrics m = new EpochMetrics(e, 100 - e, 1.0, 10.0, 10);
+                EpochRecord m = EpochRecord.trained(e, 100 - e, 1.0, 10);
                 out.add(m);
                 afterEpoch.accept(m);
             }
@@ -77,12 +77,13 @@ class ExecutionBackendTest {
     void eachEpochIsEvaluatedRecordedAndToldToTheListenersInOrder() {
         Fake fake = new Fake();
         List<String> told = new ArrayList<>();
-        List<EpochRecord> history = new ArrayList<>(List.of(new EpochRecord(1, 99, null, null, null, 1, 10)));
+        List<EpochRecord> history = new ArrayList<>(List.of(new EpochRecord(1, 99, null, null, null, 1, 10, null)));
         TrainingListener first = (e, h) -> told.add("first " + e.epoch() + "/" + h.size());
         TrainingListener second = (e, h) -> told.add("second " + e.epoch() + "/" + h.size());
-        List<EpochMetrics> run = fake.fit(null, null, new ExecutionBackend.HeldOut(null, 321), TrainingSettings.local(3, 64, 7),
+        List<EpochRecord> run = fake.fit(null, null, new ExecutionBackend.HeldOut(null, 321), TrainingSettings.local(3, 64, 7),
                 2, history, List.of(first, second));
-        assertEquals(2, run.size(), "the trainer's own metrics of the epochs run");
+        assertEquals(2, run.size(), "the epochs run");
+        assertEquals(history.subList(1, 3), run, "as recorded, with their test terms");
         assertEquals(List.of("train 2", "elbo batch 321 seed 7 sampling true", "train 3", "elbo batch 321 seed 7 sampling true"),
                 fake.calls);
         assertEquals(List.of("first 2/2", "second 2/2", "first 3/3", "second 3/3"), told);

@@ -14,7 +14,7 @@ import org.sparkvae.data.MnistFiles;
 import org.sparkvae.evaluate.ElboEvaluator;
 import org.sparkvae.run.ElboReport;
 import org.sparkvae.evaluate.IwaeEvaluator;
-import org.sparkvae.run.EpochMetrics;
+import org.sparkvae.run.EpochRecord;
 import org.sparkvae.train.LocalTrainer;
 import org.sparkvae.train.TrainingOptions;
 
@@ -71,7 +71,7 @@ class ModelCombinationsTest {
                 org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
 
         Vae vae = Vae.create(c, 2);
-        List<EpochMetrics> history = new LocalTrainer(new TrainingOptions(4, 50, 2), false).train(vae, train, m -> { });
+        List<EpochRecord> history = new LocalTrainer(new TrainingOptions(4, 50, 2), false).train(vae, train, m -> { });
         String what = c.describe() + " " + history;
         assertTrue(history.stream().allMatch(m -> Double.isFinite(m.trainNegElbo())), what);
         assertTrue(history.get(3).trainNegElbo() < history.get(0).trainNegElbo(), "loss falls: " + what);

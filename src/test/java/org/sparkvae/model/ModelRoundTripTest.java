@@ -49,7 +49,7 @@ class ModelRoundTripTest {
             vae.network().fit(new DataSet(x, x)); // gives Adam some state
         }
         ModelInfo info = new ModelInfo(config, "binary", null, "d", "md5", 3, 16, 11,
-                Map.of("dl4j", "test"), "now", List.of(new org.sparkvae.run.EpochRecord(1, 150.0, null, null, null, 1.0, 100.0)));
+                Map.of("dl4j", "test"), "now", List.of(new org.sparkvae.run.EpochRecord(1, 150.0, null, null, null, 1.0, 100.0, null)));
         Path zip = dir.resolve("m.zip");
         ModelStore.save(vae, info, zip);
         assertTrue(Files.exists(dir.resolve("m.json")), "info JSON beside the model");

@@ -22,7 +22,7 @@ class CheckpointsTest {
     Path dir;
 
     private static ModelInfo info(VaeConfig c, int epochs) {
-        return new ModelInfo(c, "binary", null, "d", "md5", epochs, 10, 1, Map.of(), "t", List.of(new EpochRecord(epochs, 150.0, null, null, null, 1.0, 100.0)));
+        return new ModelInfo(c, "binary", null, "d", "md5", epochs, 10, 1, Map.of(), "t", List.of(new EpochRecord(epochs, 150.0, null, null, null, 1.0, 100.0, null)));
     }
 
     @Test

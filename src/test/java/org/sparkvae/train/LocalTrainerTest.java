@@ -1,6 +1,6 @@
 package org.sparkvae.train;
 
-import org.sparkvae.run.EpochMetrics;
+import org.sparkvae.run.EpochRecord;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkvae.data.DataMode;
@@ -32,8 +32,8 @@ class LocalTrainerTest {
         ElboEvaluator evaluator = new ElboEvaluator(250, false);
         ElboReport before = evaluator.evaluate(vae, test, 0, true);
 
-        List<EpochMetrics> seen = new ArrayList<>();
-        List<EpochMetrics> history = new LocalTrainer(new TrainingOptions(3, 100, 1), false).train(vae, train, seen::add);
+        List<EpochRecord> seen = new ArrayList<>();
+        List<EpochRecord> history = new LocalTrainer(new TrainingOptions(3, 100, 1), false).train(vae, train, seen::add);
         ElboReport after = evaluator.evaluate(vae, test, 0, true);
 
         assertEquals(history, seen);
@@ -52,7 +52,7 @@ class LocalTrainerTest {
         Vae vae = Vae.create(new VaeConfig(16, 8, 2, 1e-3), 1);
         INDArray x = org.nd4j.linalg.factory.Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, 20, 16);
         x.getColumn(5).assign(Float.NaN); // every minibatch holds a NaN pixel
-        List<EpochMetrics> seen = new ArrayList<>();
+        List<EpochRecord> seen = new ArrayList<>();
         NonFiniteLossException e = assertThrows(NonFiniteLossException.class,
                 () -> new LocalTrainer(new TrainingOptions(2, 10, 1), false).train(vae, x, seen::add));
         assertTrue(e.getMessage().contains("loss became NaN at epoch 1, step 1"), e.getMessage());

@@ -1,6 +1,6 @@
 package org.sparkvae.train;
 
-import org.sparkvae.run.EpochMetrics;
+import org.sparkvae.run.EpochRecord;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -43,13 +43,13 @@ class SparkTrainerTest {
                 // Other work on the same threads in between (as in a real driver): the generators' states move.
                 org.nd4j.linalg.factory.Nd4j.randn(3, 3);
                 Vae vae = Vae.create(VaeConfig.mnist(3), 5);
-                List<EpochMetrics> seen = new ArrayList<>();
+                List<EpochRecord> seen = new ArrayList<>();
                 new SparkTrainer(new SparkTrainingOptions(2, 100, 5, 2, 11)).quiet().train(
                         JavaSparkContext.fromSparkContext(spark.sparkContext()), vae,
                         MnistDataFrames.fromImages(spark, train, DataMode.BINARY, 3), seen::add);
                 params[run] = vae.network().params().toFloatVector();
                 adam[run] = vae.network().getUpdater().getStateViewArray().toFloatVector();
-                losses.add(seen.stream().map(EpochMetrics::trainNegElbo).toList());
+                losses.add(seen.stream().map(EpochRecord::trainNegElbo).toList());
             }
             // assertArrayEquals on floats compares bits, no tolerance.
             org.junit.jupiter.api.Assertions.assertArrayEquals(params[0], params[1], "parameters after the same seeded training");
@@ -98,7 +98,7 @@ class SparkTrainerTest {
                     .read28x28(MnistFiles.Split.TRAIN);
             long before = LocalWorkerProgress.steps();
             int heldBefore = SparkTrainer.RoundBatches.held();
-            List<EpochMetrics> seen = new ArrayList<>();
+            List<EpochRecord> seen = new ArrayList<>();
             // 2,000 images on two workers of 1,000, batch 50: 20 minibatches each, 40 per epoch.
             new SparkTrainer(new SparkTrainingOptions(2, 50, 7, 2, 1)).quiet().train(
                     JavaSparkContext.fromSparkContext(spark.sparkContext()), Vae.create(VaeConfig.mnist(4), 1),

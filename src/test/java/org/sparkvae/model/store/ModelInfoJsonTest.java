@@ -60,7 +60,7 @@ class ModelInfoJsonTest {
     @Test
     void untestedEpochsOmitTheTestColumnsAndTheDistributionIsNamedAsBefore() throws Exception {
         ModelInfo info = new ModelInfo(VaeConfig.mnist(2), "binary", "mnist", "data/mnist", "abc", 1, 128, 0,
-                Map.of("java", "17"), "now", List.of(new EpochRecord(1, 150.5, null, null, null, 2.5, 24000)),
+                Map.of("java", "17"), "now", List.of(new EpochRecord(1, 150.5, null, null, null, 2.5, 24000, null)),
                 new Topology("local[*]", 1, 50));
         JsonNode json = ModelStore.json().valueToTree(info);
         JsonNode epoch = json.get("epochMetrics").get(0);
@@ -71,5 +71,20 @@ class ModelInfoJsonTest {
         ModelInfo back = ModelStore.json().treeToValue(json, ModelInfo.class);
         assertEquals(info, back);
         assertNull(back.epochMetrics().get(0).testNegElbo());
+    }
+
+    @Test
+    void aTrainedEpochRecordsItsExampleCountInTheInfoButNotInTheMetricsColumns() throws Exception {
+        EpochRecord trained = EpochRecord.trained(1, 150.5, 2.5, 60000);
+        assertEquals(24000.0, trained.samplesPerSecond());
+        ModelInfo info = new ModelInfo(VaeConfig.mnist(2), "binary", "mnist", "data/mnist", "abc", 1, 128, 0,
+                Map.of("java", "17"), "now", List.of(trained), null);
+        JsonNode epoch = ModelStore.json().valueToTree(info).get("epochMetrics").get(0);
+        List<String> names = new java.util.ArrayList<>();
+        epoch.fieldNames().forEachRemaining(names::add);
+        assertEquals(List.of("epoch", "train_neg_elbo", "seconds", "samples_per_second", "examples"), names);
+        assertEquals(60000L, ModelStore.json().treeToValue(ModelStore.json().valueToTree(info), ModelInfo.class)
+                .epochMetrics().get(0).examples());
+        assertTrue(!EpochRecord.COLUMNS.contains(EpochRecord.EXAMPLES), "the metrics files keep their columns");
     }
 }
