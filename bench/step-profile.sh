@@ -46,6 +46,7 @@ LAYERS = [  # (frame class prefix, layer name), the first match from the leaf si
     ("org.sparkvae.model.layers.PassThroughDeconvRuntime", "decoder deconv (hand-written)"),
     ("org.deeplearning4j.nn.layers.samediff.SameDiffLayer", "latent layer (SameDiff)"),
     ("org.sparkvae.model.layers.Conv2dRuntime", "encoder conv (libnd4j conv2d)"),
+    ("org.sparkvae.model.layers.FusedDenseRuntime", "encoder dense (fused)"),
     ("org.deeplearning4j.nn.layers.convolution", "encoder conv (stock DL4J)"),
     ("org.deeplearning4j.nn.layers.BaseLayer", "encoder dense (stock DL4J)"),
     ("org.deeplearning4j.nn.layers.feedforward", "encoder dense (stock DL4J)"),
