@@ -53,12 +53,7 @@ public class FusedDenseLayer extends DenseLayer {
                              INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         // As DenseLayer.instantiate, with the runtime below.
         org.deeplearning4j.nn.conf.layers.LayerValidation.assertNInNOutSet("DenseLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        FusedDenseRuntime ret = new FusedDenseRuntime(conf, networkDataType);
-        ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        ret.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
-        ret.setConf(conf);
-        return ret;
+        return Runtimes.wire(new FusedDenseRuntime(conf, networkDataType), initializer(), conf, trainingListeners, layerIndex,
+                layerParamsView, initializeParams);
     }
 }
