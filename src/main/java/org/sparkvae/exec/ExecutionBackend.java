@@ -7,7 +7,6 @@ import org.sparkvae.evaluate.IwaeEvaluator;
 import org.sparkvae.model.Vae;
 import org.sparkvae.run.ElboReport;
 import org.sparkvae.run.EpochRecord;
-import org.sparkvae.run.EpochRecord;
 import org.sparkvae.run.Topology;
 import org.sparkvae.spark.SparkSetup;
 import org.sparkvae.train.TrainingListener;
@@ -72,12 +71,11 @@ public interface ExecutionBackend extends AutoCloseable {
      */
     default List<EpochRecord> fit(Vae vae, TrainingData train, HeldOut heldOut, TrainingSettings settings, int firstEpoch,
                                   List<EpochRecord> history, List<TrainingListener> listeners) {
-        List<EpochRecord> run = new java.util.ArrayList<>();
+        int before = history.size();
         train(vae, train, settings, firstEpoch, trained -> {
             EpochRecord e = heldOut == null ? trained
                     : trained.withTest(elbo(vae, heldOut.data(), heldOut.batchSize(), settings.seed(), true));
             history.add(e);
-            run.add(e);
             try {
                 for (TrainingListener l : listeners) {
                     l.onEpoch(e, List.copyOf(history));
@@ -86,7 +84,7 @@ public interface ExecutionBackend extends AutoCloseable {
                 throw new UncheckedIOException(ex);
             }
         });
-        return run;
+        return List.copyOf(history.subList(before, history.size()));
     }
 
     /** Images scored after every epoch (a test split, or the rows a Spark ML validation column marks), {@code batchSize} at a time. */

@@ -34,7 +34,6 @@ import org.sparkvae.model.Vae;
 import org.sparkvae.model.SettingException;
 import org.sparkvae.model.VaeConfig;
 import org.sparkvae.run.EpochRecord;
-import org.sparkvae.run.EpochRecord;
 import org.sparkvae.run.Topology;
 
 import java.util.ArrayList;

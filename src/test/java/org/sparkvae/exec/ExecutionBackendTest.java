@@ -8,7 +8,6 @@ import org.sparkvae.evaluate.IwaeEvaluator;
 import org.sparkvae.model.Vae;
 import org.sparkvae.run.ElboReport;
 import org.sparkvae.run.EpochRecord;
-import org.sparkvae.run.EpochRecord;
 import org.sparkvae.run.Topology;
 import org.sparkvae.train.TrainingListener;
 
