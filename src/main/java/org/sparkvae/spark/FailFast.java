@@ -70,7 +70,7 @@ public final class FailFast extends SparkListener {
                 lastMemoryKill = line;
             }
         } else if (end.reason() instanceof ExecutorLostFailure lost && lost.exitCausedByApp() && lost.reason().isDefined()) {
-            line = memoryKill(lost.execId(), lost.reason().get());
+            line = executorLost(lost.execId(), lost.reason().get());
             lastMemoryKill = line != null ? line : lastMemoryKill;
         }
         if (line != null) {
@@ -86,7 +86,7 @@ public final class FailFast extends SparkListener {
      */
     @Override
     public void onExecutorRemoved(SparkListenerExecutorRemoved removed) {
-        String line = memoryKill(removed.executorId(), String.valueOf(removed.reason()));
+        String line = executorLost(removed.executorId(), String.valueOf(removed.reason()));
         if (line == null) {
             return;
         }
@@ -104,8 +104,11 @@ public final class FailFast extends SparkListener {
      * OutOfMemoryError, so the retries would only cost new executors.
      */
     static String heapExhausted(String executor, String description) {
-        return "executor " + executor + " ran out of Java heap (OutOfMemoryError: " + (description == null ? "" : description.strip())
-                + "): the model's parameters, gradients and Adam state pass through an executor's heap at every averaging "
+        return heapLine(executor, "OutOfMemoryError: " + (description == null ? "" : description.strip()));
+    }
+
+    private static String heapLine(String executor, String how) {
+        return "executor " + executor + " ran out of Java heap (" + how + "): the model's parameters, gradients and Adam state pass through an executor's heap at every averaging "
                 + "round; raise spark.executor.memory (conf/spark-defaults.conf sets 1500m) — README: On a YARN cluster";
     }
 
@@ -117,6 +120,26 @@ public final class FailFast extends SparkListener {
     /** Starts a new command: an earlier run's kill in this JVM (tests, a notebook) must not name this run's failure. */
     public static void forgetMemoryKill() {
         lastMemoryKill = null;
+    }
+
+    /**
+     * Spark's exit code for an executor that ended itself on an OutOfMemoryError (SparkExitCode.OOM), in the reason
+     * YARN's allocator ("... Exit status: 52. Diagnostics: ...") or a standalone worker ("Command exited with code 52")
+     * gives for the lost executor.
+     */
+    private static final java.util.regex.Pattern OOM_EXIT = java.util.regex.Pattern.compile("(?:Exit status: |exited with code )52\\b");
+
+    /**
+     * Our line for an executor lost to a cause a retry cannot cure, else null: YARN killed it over its memory limit
+     * ({@link #memoryKill}), or it ended itself on an OutOfMemoryError. The latter is the heap line of
+     * {@link #heapExhausted} again, for when the executor is gone before its task's failure reached the driver.
+     */
+    static String executorLost(String executor, String reason) {
+        String kill = memoryKill(executor, reason);
+        if (kill != null) {
+            return kill;
+        }
+        return OOM_EXIT.matcher(reason).find() ? heapLine(executor, "its JVM exited with code 52, Spark's code for an OutOfMemoryError") : null;
     }
 
     /** YARN's words (Spark's YarnAllocator) for a container it killed over its memory limit: physical or virtual. */

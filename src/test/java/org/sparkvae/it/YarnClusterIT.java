@@ -68,6 +68,8 @@ class YarnClusterIT {
     private static final Set<String> LISTENING = Collections.synchronizedSet(new LinkedHashSet<>());
     /** Peak resident memory (VmHWM, MB) of every executor container JVM seen. */
     private static final Map<Long, Long> EXECUTOR_PEAK_MB = Collections.synchronizedMap(new HashMap<>());
+    /** The -XX:OnOutOfMemoryError flags seen on executor command lines (conf/spark-defaults.conf replaces YARN's `kill %p`). */
+    private static final Set<String> EXECUTOR_OOM_FLAGS = Collections.synchronizedSet(new java.util.TreeSet<>());
 
     @BeforeAll
     static void start() throws Exception {
@@ -282,6 +284,8 @@ class YarnClusterIT {
         List<Long> pids = new ArrayList<>(ListeningSockets.tree(ProcessHandle.current().pid()));
         LISTENING.addAll(ListeningSockets.of(pids));
         for (long pid : executors()) {
+            ProcessHandle.of(pid).flatMap(h -> h.info().arguments()).ifPresent(args -> java.util.Arrays.stream(args)
+                    .filter(a -> a.contains("OnOutOfMemoryError")).forEach(EXECUTOR_OOM_FLAGS::add));
             long kb = vmHwmKb(pid);
             if (kb > 0) {
                 EXECUTOR_PEAK_MB.merge(pid, kb / 1024, Math::max);
@@ -468,6 +472,8 @@ class YarnClusterIT {
                         + "spark\\.executor\\.memoryOverhead.*|executor \\S+ ran out of Java heap .*spark\\.executor\\.memory .*)"),
                 "the last line: " + last + "\n" + out);
         assertTrue(!out.contains("failed 4 times"), "not retried until Spark gives up: " + out);
+        // The executors ran without Spark-on-YARN's `kill %p`, whose SIGTERM could beat the task's failure report.
+        assertEquals(Set.of("-XX:OnOutOfMemoryError="), EXECUTOR_OOM_FLAGS, "executor OOM flags");
         assertFalse(hdfs.getFileSystem().exists(new org.apache.hadoop.fs.Path(fs + "/runs/wide.zip")), "no model written");
     }
 

@@ -89,6 +89,24 @@ class FailFastTest {
                 + "Exit status: 137. Diagnostics: [2026-12-03 07:00:00.000]Container killed on request. Exit code is 137"));
     }
 
+    /**
+     * An executor that ended itself on an OutOfMemoryError (Spark's exit code 52) before its task's failure reached the
+     * driver: the heap line, from the reason YARN's allocator gives (Spark 3.5's text). Other exits stay Spark's to retry.
+     */
+    @Test
+    void anExecutorGoneWithSparksOomExitCodeNamesTheHeapSetting() {
+        String heap = FailFast.executorLost("4", "Container from a bad node: container_1_0003_01_000005 on host: localhost. "
+                + "Exit status: 52. Diagnostics: [2026-12-06 17:53:53.203]Exception from container-launch.");
+        assertTrue(heap.startsWith("executor 4 ran out of Java heap (its JVM exited with code 52"), heap);
+        assertTrue(heap.contains("raise spark.executor.memory"), heap);
+        assertTrue(FailFast.executorLost("2", "Command exited with code 52").startsWith("executor 2 ran out of Java heap"));
+        assertTrue(FailFast.executorLost("2", "Container killed by YARN for exceeding physical memory limits. "
+                + "1.1 GB of 1 GB physical memory used.").startsWith("YARN killed executor 2"));
+        assertEquals(null, FailFast.executorLost("3", "Container from a bad node: container_1_0003_01_000004 on host: localhost. "
+                + "Exit status: 143. Diagnostics: Container killed on request. Exit code is 143"));
+        assertEquals(null, FailFast.executorLost("3", "Exit status: 520. Diagnostics: x"));
+    }
+
     /** A truncated Parquet part file (any Spark source, not only IDX): ended at its first failure, in its own words. */
     @Test
     void aDamagedParquetFileIsNotRetried() throws Exception {
