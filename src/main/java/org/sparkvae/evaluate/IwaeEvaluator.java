@@ -17,7 +17,7 @@ import org.sparkvae.io.ConsoleBars;
  * -log p(x) ~= -[logsumexp_k w_k - log K], w_k = log p(x|z_k) + log p(z_k) - log q(z_k|x), z_k ~ q(z|x).
  * It is at most the -ELBO in expectation and tightens as K grows; K = 1 is the one-sample -ELBO.
  *
- * <p>Each image is repeated K times in one batch, so the K weights come from one forward pass of the
+ * <p>Each image's encoder output is repeated K times in one batch, so the K weights come from one pass of the
  * very loss graph that is trained. The log-sum-exp is taken in double precision.
  */
 public final class IwaeEvaluator {
@@ -75,13 +75,10 @@ public final class IwaeEvaluator {
                 for (long from = 0; from < n; from += imagesPerPass) {
                     long to = Math.min(n, from + imagesPerPass);
                     INDArray batch = x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-                    // Image i at rows i*K .. i*K+K-1, by one native gather: INDArray.repeat took 17 ms per pass of
-                    // 40 images x K=100 against 5 ms (a one-off probe; the measured IWAE gain is in bench/README.md); the same rows.
-                    INDArray repeated = Nd4j.pullRows(batch, 1, repeatedRows((int) (to - from), samples), 'c');
-                    INDArray logW = vae.logImportanceWeights(repeated);
+                    // Image i's K weights at rows i*K .. i*K+K-1; the encoder runs once per image (Vae).
+                    INDArray logW = vae.logImportanceWeights(batch, samples);
                     double[] flat = logW.castTo(DataType.DOUBLE).toDoubleVector();
-                    // K copies of the pass's images: freed now, not when the GC gets to them (off-heap memory is not the heap's)
-                    repeated.close();
+                    // freed now, not when the GC gets to it (off-heap memory is not the heap's)
                     logW.close();
                     for (int i = 0; i < to - from; i++) {
                         nll[(int) from + i] = -(logSumExp(flat, i * samples, samples) - Math.log(samples));
@@ -95,15 +92,6 @@ public final class IwaeEvaluator {
         } finally {
             vae.setSampling(previous);
         }
-    }
-
-    /** 0 (K times), 1 (K times), ..., n-1 (K times). */
-    static int[] repeatedRows(int n, int k) {
-        int[] rows = new int[n * k];
-        for (int i = 0; i < n; i++) {
-            java.util.Arrays.fill(rows, i * k, (i + 1) * k, i);
-        }
-        return rows;
     }
 
     public Sums sums(Vae vae, INDArray x, long seed) {

@@ -80,6 +80,23 @@ class ModelCombinationsTest {
         double iwae = new IwaeEvaluator(20, false).sums(vae, held, 0).meanNll();
         assertTrue(Double.isFinite(elbo.negElbo()) && Double.isFinite(iwae), what + " " + elbo + " iwae " + iwae);
         assertTrue(iwae < elbo.negElbo(), "IWAE-20 " + iwae + " below -ELBO " + elbo.negElbo() + " for " + what);
+        // The encoder once per image, its rows repeated: the weights of a pass over K copies of each image, same noise.
+        INDArray five = held.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 5), org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+        int[] copies = new int[5 * 7];
+        for (int i = 0; i < copies.length; i++) {
+            copies[i] = i / 7;
+        }
+        vae.setSampling(true);
+        Nd4j.getRandom().setSeed(17);
+        double[] once = vae.logImportanceWeights(five, 7).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
+        Nd4j.getRandom().setSeed(17);
+        double[] repeated = vae.logImportanceWeights(Nd4j.pullRows(five, 1, copies, 'c'))
+                .castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
+        assertEquals(35, once.length, what);
+        for (int i = 0; i < once.length; i++) {
+            assertEquals(repeated[i], once[i], 1e-3 + 1e-5 * Math.abs(repeated[i]), "log weight " + i + ": " + what);
+        }
+        assertTrue(once[0] != once[1], "fresh z per draw: " + what);
         if (prior == PriorKind.GAUSSIAN && levels == 1) {
             assertTrue(elbo.kl() > 0, "closed-form KL is positive: " + elbo);
         }

@@ -34,4 +34,11 @@ class PassThroughDeconvRuntimeTest {
     void linearOutputDeconvolution() {
         check(new PassThroughDeconvLayer(2, 1, 4, 6, PassThroughDenseLayer.Activation.IDENTITY), 2 * 16 + 6);
     }
+
+    /** One output channel runs as four phase convolutions: the CNN decoder's last layer's shape (fewer channels). */
+    @Test
+    void oneOutputChannelAtTheDecodersLastShape() {
+        check(new PassThroughDeconvLayer(5, 1, 14, 4, PassThroughDenseLayer.Activation.IDENTITY), 5 * 196 + 4);
+        check(new PassThroughDeconvLayer(3, 1, 3, 0, PassThroughDenseLayer.Activation.RELU), 3 * 9);
+    }
 }
