@@ -1,18 +1,13 @@
 package org.sparkvae.model.layers;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
-import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.samediff.SameDiffLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -24,13 +19,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>Why not SameDiff: its graph is a dozen tiny ops on [n, M] arrays, and a SameDiff layer pays an
  * {@code InferenceSession} per call for them (22 ms of a 175 ms MLP IWAE pass of 4,000 rows, for about 1 ms of
  * arithmetic), and DL4J's SameDiff backprop runs the forward graph again. {@code GaussianLatentRuntimeTest} pins this
- * class to the SameDiff definition. Extends DL4J's runtime SameDiff layer only for its parameter and gradient-view
- * bookkeeping (the layout saved models have).
+ * class to the SameDiff definition.
  */
-final class GaussianLatentRuntime extends SameDiffLayer {
-    /** The training forward pass's output, for backprop (as {@link PassThroughRuntime} keeps its own). */
-    private INDArray lastOutput;
-
+final class GaussianLatentRuntime extends HandWrittenRuntime {
     GaussianLatentRuntime(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
@@ -39,23 +30,17 @@ final class GaussianLatentRuntime extends SameDiffLayer {
         return (GaussianLatentLayer) layerConf();
     }
 
-    private DataType paramType() {
-        return paramTable.get(GaussianLatentLayer.WEIGHTS).dataType();
-    }
-
     private static INDArray cols(INDArray a, long from, long to) {
         return a.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to));
     }
 
     @Override
-    public INDArray activate(boolean training, LayerWorkspaceMgr ws) {
-        assertInputSet(false);
-        INDArray in = input.dataType() == paramType() ? input : input.castTo(paramType());
+    INDArray forward(INDArray in, LayerWorkspaceMgr ws) {
         GaussianLatentLayer s = spec();
         long n = in.size(0), nIn = s.nIn(), m = s.latentDim(), c = s.carriedColumns();
         INDArray stats = ws.createUninitialized(ArrayType.FF_WORKING_MEM, paramType(), new long[] {n, 2 * m}, 'c');
-        Nd4j.exec(new Mmul(cols(in, 0, nIn), paramTable.get(GaussianLatentLayer.WEIGHTS), stats, 1.0, 0.0, MMulTranspose.allFalse()));
-        stats.addiRowVector(paramTable.get(GaussianLatentLayer.BIAS));
+        Nd4j.exec(new Mmul(cols(in, 0, nIn), param(GaussianLatentLayer.WEIGHTS), stats, 1.0, 0.0, MMulTranspose.allFalse()));
+        stats.addiRowVector(param(GaussianLatentLayer.BIAS));
         INDArray mu = cols(stats, 0, m);
         INDArray logSigma = Transforms.min(Transforms.max(cols(stats, m, 2 * m), -GaussianLatentLayer.LOG_SIGMA_BOUND, true),
                 GaussianLatentLayer.LOG_SIGMA_BOUND, false);
@@ -67,18 +52,11 @@ final class GaussianLatentRuntime extends SameDiffLayer {
         if (c > 0) {
             cols(out, 3 * m, 3 * m + c).assign(cols(in, nIn, nIn + c));
         }
-        lastOutput = training ? out : null;
         return out;
     }
 
     @Override
-    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr ws) {
-        assertInputSet(true);
-        if (lastOutput == null || lastOutput.size(0) != input.size(0)) {
-            activate(true, ws); // DL4J always runs a training forward pass first; a caller that did not gets the same result
-        }
-        INDArray in = input.dataType() == paramType() ? input : input.castTo(paramType());
-        INDArray eps = epsilon.dataType() == paramType() ? epsilon : epsilon.castTo(paramType());
+    INDArray backward(INDArray in, INDArray eps, LayerWorkspaceMgr ws) {
         GaussianLatentLayer s = spec();
         long n = in.size(0), nIn = s.nIn(), m = s.latentDim(), c = s.carriedColumns();
         INDArray noise = cols(in, nIn + c, nIn + c + m);
@@ -90,10 +68,10 @@ final class GaussianLatentRuntime extends SameDiffLayer {
         cols(dStats, 0, m).assign(dz).addi(cols(eps, m, 2 * m));
         INDArray inside = Transforms.abs(logSigma, true).lt(GaussianLatentLayer.LOG_SIGMA_BOUND).castTo(paramType());
         cols(dStats, m, 2 * m).assign(dz.mul(sigma).muli(noise).addi(cols(eps, 2 * m, 3 * m)).muli(inside));
-        INDArray w = paramTable.get(GaussianLatentLayer.WEIGHTS);
-        Nd4j.exec(new Mmul(cols(in, 0, nIn), dStats, gradTable.get(GaussianLatentLayer.WEIGHTS), 1.0, 0.0,
+        INDArray w = param(GaussianLatentLayer.WEIGHTS);
+        Nd4j.exec(new Mmul(cols(in, 0, nIn), dStats, gradientView(GaussianLatentLayer.WEIGHTS), 1.0, 0.0,
                 MMulTranspose.builder().transposeA(true).build()));
-        gradTable.get(GaussianLatentLayer.BIAS).assign(dStats.sum(true, 0));
+        gradientView(GaussianLatentLayer.BIAS).assign(dStats.sum(true, 0));
         INDArray dIn = ws.create(ArrayType.ACTIVATION_GRAD, paramType(), in.shape(), 'c');
         INDArray dh = ws.createUninitialized(ArrayType.BP_WORKING_MEM, paramType(), new long[] {n, nIn}, 'c');
         Nd4j.exec(new Mmul(dStats, w, dh, 1.0, 0.0, MMulTranspose.builder().transposeB(true).build()));
@@ -102,17 +80,6 @@ final class GaussianLatentRuntime extends SameDiffLayer {
             cols(dIn, nIn, nIn + c).assign(cols(eps, 3 * m, 3 * m + c));
         }
         cols(dIn, nIn + c, nIn + c + m).assign(dz.mul(sigma)); // the noise's gradient (the preprocessor drops it)
-        Gradient g = new DefaultGradient();
-        for (String name : paramTable.keySet()) {
-            g.gradientForVariable().put(name, gradTable.get(name));
-        }
-        lastOutput = null;
-        return new Pair<>(g, dIn);
-    }
-
-    @Override
-    public void clear() {
-        super.clear();
-        lastOutput = null;
+        return dIn;
     }
 }
