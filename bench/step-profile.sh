@@ -42,7 +42,6 @@ LAYERS = [  # (frame class prefix, layer name), the first match from the leaf si
     ("org.sparkvae.model.layers.PassThroughDenseRuntime", "decoder dense (hand-written)"),
     ("org.sparkvae.model.layers.PassThroughRuntime", "decoder (hand-written)"),
     ("org.sparkvae.model.layers.NoiseAppendingPreProcessor", "latent noise (preprocessor)"),
-    ("org.sparkvae.model.layers.GaussianLatentRuntime", "latent layer (hand-written)"),
     ("org.sparkvae.model.workarounds.SurrogateBackpropSameDiffLayer", "latent layer (SameDiff)"),
     ("org.sparkvae.model.layers.PassThroughDeconvRuntime", "decoder deconv (hand-written)"),
     ("org.deeplearning4j.nn.layers.samediff.SameDiffLayer", "latent layer (SameDiff)"),

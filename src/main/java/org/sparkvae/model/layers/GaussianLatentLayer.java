@@ -63,21 +63,6 @@ public final class GaussianLatentLayer extends VaeSameDiffLayer {
         return latentDim;
     }
 
-    long nIn() {
-        return nIn;
-    }
-
-    long carriedColumns() {
-        return carried();
-    }
-
-    /** Hand-written ({@link GaussianLatentRuntime}); {@link #defineLayer} is its specification. */
-    @Override
-    protected org.deeplearning4j.nn.layers.samediff.SameDiffLayer runtime(org.deeplearning4j.nn.conf.NeuralNetConfiguration conf,
-                                                                         org.nd4j.linalg.api.buffer.DataType dataType) {
-        return new GaussianLatentRuntime(conf, dataType);
-    }
-
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable input, Map<String, SDVariable> params, SDVariable mask) {
         SDVariable h = input.get(SDIndex.all(), SDIndex.interval(0L, nIn));

@@ -1,8 +1,12 @@
 package org.sparkvae.model.layers;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.samediff.SameDiffLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
@@ -13,8 +17,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * What the hand-written decoder runtimes share: output {@code [act(f(in)) | carried columns of in]}, the ReLU
  * mask taken from the kept training output, and the carried columns' gradient passed straight back.
  * Subclasses compute f forward ({@link #transform}) and its input and parameter gradients ({@link #transformBackward}).
+ *
+ * <p>Extends DL4J's runtime SameDiff layer only for its parameter and gradient-view bookkeeping (the layout the
+ * SameDiff definition gave saved models); its graph is never built.
  */
-abstract class PassThroughRuntime extends HandWrittenRuntime {
+abstract class PassThroughRuntime extends SameDiffLayer {
+    /** The training forward pass's output (in DL4J's activations workspace, alive until backprop ends, as the next layer's input is). */
+    private INDArray lastOutput;
+
     PassThroughRuntime(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
@@ -34,8 +44,22 @@ abstract class PassThroughRuntime extends HandWrittenRuntime {
     /** Sets the parameter gradient views and adds the input gradient of f into {@code dIn}, given {@code delta} = dL/df. */
     abstract void transformBackward(INDArray in, INDArray delta, INDArray dIn, LayerWorkspaceMgr ws);
 
+    INDArray param(String name) {
+        return paramTable.get(name);
+    }
+
+    INDArray gradientView(String name) {
+        return gradTable.get(name);
+    }
+
+    private DataType paramType() {
+        return paramTable.values().iterator().next().dataType();
+    }
+
     @Override
-    INDArray forward(INDArray in, LayerWorkspaceMgr workspaceMgr) {
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        INDArray in = input.dataType() == paramType() ? input : input.castTo(paramType());
         long n = in.size(0);
         long w = outWidth();
         long p = passThrough();
@@ -51,11 +75,19 @@ abstract class PassThroughRuntime extends HandWrittenRuntime {
             out.get(NDArrayIndex.all(), NDArrayIndex.interval(w, w + p))
                     .assign(in.get(NDArrayIndex.all(), NDArrayIndex.interval(carryFrom(), carryFrom() + p)));
         }
+        lastOutput = training ? out : null;
         return out;
     }
 
     @Override
-    INDArray backward(INDArray in, INDArray eps, LayerWorkspaceMgr workspaceMgr) {
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        if (lastOutput == null || lastOutput.size(0) != input.size(0)) {
+            // DL4J always runs a training forward pass first; a caller that did not gets the same result, slower.
+            activate(true, workspaceMgr);
+        }
+        INDArray in = input.dataType() == paramType() ? input : input.castTo(paramType());
+        INDArray eps = epsilon.dataType() == paramType() ? epsilon : epsilon.castTo(paramType());
         long n = in.size(0);
         long w = outWidth();
         long p = passThrough();
@@ -74,6 +106,17 @@ abstract class PassThroughRuntime extends HandWrittenRuntime {
             dIn.get(NDArrayIndex.all(), NDArrayIndex.interval(carryFrom(), carryFrom() + p))
                     .addi(eps.get(NDArrayIndex.all(), NDArrayIndex.interval(w, w + p)));
         }
-        return dIn;
+        Gradient g = new DefaultGradient();
+        for (String name : paramTable.keySet()) {
+            g.gradientForVariable().put(name, gradTable.get(name));
+        }
+        lastOutput = null;
+        return new Pair<>(g, dIn);
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        lastOutput = null;
     }
 }
