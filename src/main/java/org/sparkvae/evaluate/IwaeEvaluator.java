@@ -3,9 +3,10 @@ package org.sparkvae.evaluate;
 import me.tongfei.progressbar.ProgressBar;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.sparkvae.model.Architecture;
 import org.sparkvae.model.Vae;
+import org.sparkvae.model.VaeConfig;
 import org.sparkvae.model.SettingException;
 import org.sparkvae.model.workarounds.Nd4jSeeds;
 import org.sparkvae.backend.Denormals;
@@ -21,8 +22,17 @@ import org.sparkvae.io.ConsoleBars;
  * very loss graph that is trained. The log-sum-exp is taken in double precision.
  */
 public final class IwaeEvaluator {
-    /** Rows (images x samples) per forward pass: bounds memory whatever K is. */
+    /** Rows (images x samples) per forward pass of the CNN: bounds memory whatever K is. */
     static final int ROWS_PER_PASS = 4096;
+
+    /**
+     * Rows per pass for this model. The MLP's widest activation has 814 columns against the CNN's 6,302, so it takes
+     * twice the rows for a quarter of the memory: each pass pays the SameDiff latent and loss layers' per-call cost
+     * once, and larger passes spread it (bench/README.md: an MLP IWAE-100 pass SAVING).
+     */
+    static int rowsPerPass(VaeConfig config) {
+        return config.arch() == Architecture.CNN ? ROWS_PER_PASS : 2 * ROWS_PER_PASS;
+    }
 
     private final int samples;
     private final boolean showProgress;
@@ -69,7 +79,7 @@ public final class IwaeEvaluator {
             Nd4jSeeds.seed(seed);
             long n = x.size(0);
             double[] nll = new double[(int) n];
-            int imagesPerPass = Math.max(1, ROWS_PER_PASS / samples);
+            int imagesPerPass = Math.max(1, rowsPerPass(vae.config()) / samples);
             int passes = (int) ((n + imagesPerPass - 1) / imagesPerPass);
             try (ProgressBar bar = ConsoleBars.open(showProgress, "IWAE-" + samples, passes)) {
                 for (long from = 0; from < n; from += imagesPerPass) {

@@ -225,9 +225,10 @@ public final class Vae {
      * Log importance weights of {@code samples} draws of z per image of x [n, D], shape [n * samples], image i's
      * at rows {@code i*samples ..}: what {@link #logImportanceWeights(INDArray)} gives for x's rows each repeated
      * {@code samples} times (the same noise draws, the same values up to float rounding), but the encoder runs once
-     * per image and its output rows are repeated, since q(z|x) does not depend on the draw. Only the noise, the
-     * decoder and the loss see the {@code n * samples} rows. (Running the whole network on K copies spent most of an
-     * IWAE pass on identical encoder rows; PyTorch's reference draws its K samples from one q the same way.)
+     * per image: the latent layer's noise preprocessor repeats its input rows before it appends the noise, so only the
+     * noise, the decoder and the loss see the {@code n * samples} rows. (Running the whole network on K copies spent
+     * most of an IWAE pass on identical encoder rows; PyTorch's reference draws its K samples from one q the same way.)
+     * The pass is DL4J's own {@code output}, whose workspaces reuse the layers' memory from pass to pass.
      */
     public INDArray logImportanceWeights(INDArray x, int samples) {
         if (!supportsImportanceWeights()) {
@@ -239,59 +240,20 @@ public final class Vae {
             java.util.Arrays.fill(repeated, i * samples, (i + 1) * samples, i);
         }
         INDArray xs = Nd4j.pullRows(x, 1, repeated, 'c');
-        INDArray encoded = activate(0, latentLayer - 1, x);
-        // The VampPrior's pseudo-input rows lead every batch once, as in a pass over the repeated rows.
-        int pseudo = (int) pseudoRows();
-        int[] rows = new int[pseudo + n * samples];
-        for (int i = 0; i < pseudo; i++) {
-            rows[i] = i;
+        NoiseAppendingPreProcessor noise = noise();
+        noise.setRepeats(samples, (int) pseudoRows());
+        INDArray out;
+        try {
+            out = net.output(x, false);
+        } finally {
+            noise.setRepeats(1, 0);
         }
-        for (int i = 0; i < repeated.length; i++) {
-            rows[pseudo + i] = pseudo + repeated[i];
-        }
-        INDArray h = Nd4j.pullRows(encoded, 1, rows, 'c');
-        release(encoded, x);
-        // Up to the loss layer, whose own output is its input (ElboOutputLayer's activations vertex).
-        INDArray out = activate(latentLayer, outputLayer - 1, h);
         try {
             return lossTerms(out, xs, ElboOutputLayer.LOG_WEIGHT).get(ElboOutputLayer.LOG_WEIGHT).reshape(-1);
         } finally {
-            release(out, null);
-            release(xs, null);
-            net.clearLayersStates();
-        }
-    }
-
-    /**
-     * Layers {@code from..to} in inference mode, each after its input preprocessor (MultiLayerNetwork's
-     * activateSelectedLayers, which refuses a single layer and passes a stale minibatch size). Each intermediate
-     * array is freed as soon as the next layer's output exists: off-heap memory is not the heap's, and an IWAE pass
-     * makes hundreds of megabytes of them. Safe because every layer's output is its own array: the hand-written
-     * runtimes allocate it, and DL4J's SameDiff runtime returns a copy ({@code workspaceMgr.dup} of the session's).
-     */
-    private INDArray activate(int from, int to, INDArray input) {
-        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-        INDArray h = input;
-        for (int i = from; i <= to; i++) {
-            var pre = net.getLayerWiseConfigurations().getInputPreProcess(i);
-            INDArray in = pre == null ? h : pre.preProcess(h, (int) h.size(0), mgr);
-            INDArray next = net.getLayer(i).activate(in, false, mgr);
-            // (A preprocessor's reshape can share its input's buffer without being a view: freed once, through h.)
-            if (in != h && in.data() != h.data()) {
-                release(in, next);
-            }
-            if (h != input && h.data() != input.data()) {
-                release(h, next);
-            }
-            h = next;
-        }
-        return h;
-    }
-
-    /** Closes {@code a} unless it is a view or shares its buffer with {@code keep}. */
-    private static void release(INDArray a, INDArray keep) {
-        if (a != null && a.closeable() && (keep == null || a.data() != keep.data())) {
-            a.close();
+            // [n K, D + 3M] and [n K, D]: freed now rather than when the GC finds them (off-heap memory is not the heap's)
+            out.close();
+            xs.close();
         }
     }
 

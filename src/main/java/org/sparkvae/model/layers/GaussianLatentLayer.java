@@ -65,10 +65,14 @@ public final class GaussianLatentLayer extends VaeSameDiffLayer {
 
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable input, Map<String, SDVariable> params, SDVariable mask) {
-        SDVariable h = input.get(SDIndex.all(), SDIndex.interval(0L, nIn));
         long c = carried();
         SDVariable eps = input.get(SDIndex.all(), SDIndex.interval(nIn + c, nIn + c + latentDim));
-        SDVariable stats = h.mmul(params.get(WEIGHTS)).add(params.get(BIAS));
+        // stats = h W + b with h the first nIn columns, computed as [h | carried | eps] [W; 0] + b: slicing h out of
+        // the input copied the whole [n, nIn] block through a strided slice on every call, while the zero rows add
+        // only c + M to the gemm's 512-long inner dimension (and exactly 0.0 to each sum).
+        SDVariable w = params.get(WEIGHTS);
+        SDVariable padded = sd.concat(0, w, sd.zero(null, w.dataType(), c + latentDim, 2 * latentDim));
+        SDVariable stats = input.mmul(padded).add(params.get(BIAS));
         SDVariable mu = stats.get(SDIndex.all(), SDIndex.interval(0L, latentDim));
         SDVariable logSigma = sd.math.clipByValue(
                 stats.get(SDIndex.all(), SDIndex.interval(latentDim, 2 * latentDim)), -LOG_SIGMA_BOUND, LOG_SIGMA_BOUND);

@@ -30,6 +30,8 @@ public final class NoiseAppendingPreProcessor implements InputPreProcessor {
     @JsonProperty private long latentDim;
     @JsonIgnore private transient boolean zeroNoise;
     @JsonIgnore private transient INDArray givenNoise;
+    @JsonIgnore private transient int repeats = 1;
+    @JsonIgnore private transient int leadingOnce;
 
     private NoiseAppendingPreProcessor() {
         // for Jackson
@@ -68,12 +70,30 @@ public final class NoiseAppendingPreProcessor implements InputPreProcessor {
         this.givenNoise = eps;
     }
 
+    /**
+     * Until called with (1, 0): each input row after the first {@code leadingOnce} is repeated {@code repeats} times
+     * (row i's copies next to each other) before the noise is appended, so the layers after this one see K draws of z
+     * per row of an encoder that ran once per image (the IWAE pass). The leading rows (the VampPrior's pseudo-inputs)
+     * pass once. Inference only: backprop expects one output row per input row.
+     */
+    public void setRepeats(int repeats, int leadingOnce) {
+        if (repeats < 1 || leadingOnce < 0) {
+            throw new IllegalArgumentException("repeats must be >= 1 and leadingOnce >= 0: " + repeats + ", " + leadingOnce);
+        }
+        this.repeats = repeats;
+        this.leadingOnce = leadingOnce;
+    }
+
     @Override
     public INDArray preProcess(INDArray input, int miniBatchSize, LayerWorkspaceMgr workspaceMgr) {
-        long n = input.size(0);
-        long width = input.size(1);
+        INDArray rows = repeats == 1 ? input : Nd4j.pullRows(input, 1, repeatedRows(input.size(0)), 'c');
+        long n = rows.size(0);
+        long width = rows.size(1);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), new long[] {n, width + latentDim}, 'c');
-        out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, width)).assign(input);
+        out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, width)).assign(rows);
+        if (rows != input) {
+            rows.close(); // outside DL4J's workspaces: freed now, not when the GC gets to it
+        }
         INDArray noise = out.get(NDArrayIndex.all(), NDArrayIndex.interval(width, width + latentDim));
         if (zeroNoise) {
             noise.assign(0);
@@ -89,6 +109,19 @@ public final class NoiseAppendingPreProcessor implements InputPreProcessor {
             noise.assign(Nd4j.randn(input.dataType(), n, latentDim));
         }
         return out;
+    }
+
+    /** The leading rows once, then each later row {@code repeats} times. */
+    private int[] repeatedRows(long n) {
+        int images = (int) n - leadingOnce;
+        int[] index = new int[leadingOnce + images * repeats];
+        for (int i = 0; i < leadingOnce; i++) {
+            index[i] = i;
+        }
+        for (int i = 0; i < images; i++) {
+            java.util.Arrays.fill(index, leadingOnce + i * repeats, leadingOnce + (i + 1) * repeats, leadingOnce + i);
+        }
+        return index;
     }
 
     @Override
