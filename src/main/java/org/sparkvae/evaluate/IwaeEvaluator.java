@@ -28,7 +28,7 @@ public final class IwaeEvaluator {
     /**
      * Rows per pass for this model. The MLP's widest activation has 814 columns against the CNN's 6,302, so it takes
      * twice the rows for a quarter of the memory: each pass pays the SameDiff latent and loss layers' per-call cost
-     * once, and larger passes spread it (bench/README.md: an MLP IWAE-100 pass SAVING).
+     * once, and larger passes spread it (bench/README.md, the MLP IWAE-100 A/B of 2026-12-06).
      */
     static int rowsPerPass(VaeConfig config) {
         return config.arch() == Architecture.CNN ? ROWS_PER_PASS : 2 * ROWS_PER_PASS;

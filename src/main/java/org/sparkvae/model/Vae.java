@@ -234,12 +234,7 @@ public final class Vae {
         if (!supportsImportanceWeights()) {
             return logImportanceWeights(x); // its message
         }
-        int n = (int) x.size(0);
-        int[] repeated = new int[n * samples];
-        for (int i = 0; i < n; i++) {
-            java.util.Arrays.fill(repeated, i * samples, (i + 1) * samples, i);
-        }
-        INDArray xs = Nd4j.pullRows(x, 1, repeated, 'c');
+        INDArray xs = Nd4j.pullRows(x, 1, NoiseAppendingPreProcessor.repeatedRows(0, (int) x.size(0), samples), 'c');
         NoiseAppendingPreProcessor noise = noise();
         noise.setRepeats(samples, (int) pseudoRows());
         INDArray out;

@@ -111,14 +111,17 @@ public final class NoiseAppendingPreProcessor implements InputPreProcessor {
         return out;
     }
 
-    /** The leading rows once, then each later row {@code repeats} times. */
     private int[] repeatedRows(long n) {
-        int images = (int) n - leadingOnce;
-        int[] index = new int[leadingOnce + images * repeats];
+        return repeatedRows(leadingOnce, (int) n - leadingOnce, repeats);
+    }
+
+    /** Row indices: {@code 0 .. leadingOnce-1} once, then each of the next {@code rows} rows {@code repeats} times. */
+    public static int[] repeatedRows(int leadingOnce, int rows, int repeats) {
+        int[] index = new int[leadingOnce + rows * repeats];
         for (int i = 0; i < leadingOnce; i++) {
             index[i] = i;
         }
-        for (int i = 0; i < images; i++) {
+        for (int i = 0; i < rows; i++) {
             java.util.Arrays.fill(index, leadingOnce + i * repeats, leadingOnce + (i + 1) * repeats, leadingOnce + i);
         }
         return index;

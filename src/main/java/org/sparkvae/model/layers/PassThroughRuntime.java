@@ -66,7 +66,7 @@ abstract class PassThroughRuntime extends SameDiffLayer {
         INDArray pre = transform(in, workspaceMgr);
         if (activation() == PassThroughDenseLayer.Activation.RELU) {
             // In place, then copied: ND4J's ReLU into a strided view (the output's columns) takes 36x as long as in place
-            // on the contiguous array, and the copy ~10x (org.sparkvae.bench.DeconvBenchmark's layer row).
+            // on the contiguous array, and the copy ~10x (a one-off probe at [4000, 6272]; bench/README.md, "Tried and not kept").
             Nd4j.exec(new org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear(pre, pre, 0.0));
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, paramType(), new long[] {n, w + p}, 'c');
