@@ -53,7 +53,7 @@ public final class TrainingBenchmark {
                 NativeBuild.loaded().map(NativeBuild.Build::label).orElse("?"),
                 arch, m, batch, train.size());
         List<Double> seconds = new ArrayList<>();
-        List<EpochRecord> history = new LocalTrainer(new TrainingOptions(epochs, batch, 1), false).train(vae, x, e -> {
+        List<EpochRecord> history = new LocalTrainer(new TrainingOptions(epochs, batch, 1)).train(vae, x, e -> {
             seconds.add(e.seconds());
             System.err.printf(Locale.ROOT, "epoch %d: %.2f s, %.0f samples/s, %.1f ms/step, train -ELBO %.2f%n",
                     e.epoch(), e.seconds(), e.samplesPerSecond(), 1000 * e.seconds() / Math.ceil(e.examples() / (double) batch),

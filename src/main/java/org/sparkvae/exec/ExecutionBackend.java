@@ -9,13 +9,14 @@ import org.sparkvae.run.ElboReport;
 import org.sparkvae.run.EpochRecord;
 import org.sparkvae.run.Topology;
 import org.sparkvae.spark.SparkSetup;
+import org.sparkvae.train.TrainingEvents;
 import org.sparkvae.train.TrainingListener;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Where a run's numeric work runs: in this JVM ({@link LocalBackend}) or on Spark's executors ({@link SparkBackend}).
@@ -35,9 +36,13 @@ public interface ExecutionBackend extends AutoCloseable {
     /** The Spark session, started if it was not yet; empty in one JVM (rows from a data source need it). */
     Optional<SparkSession> spark();
 
-    /** Epochs {@code firstEpoch..settings.epochs()} on {@code data}, telling {@code afterEpoch} about each. */
-    List<EpochRecord> train(Vae vae, TrainingData data, TrainingSettings settings, int firstEpoch,
-                             Consumer<EpochRecord> afterEpoch);
+    /** Epochs {@code firstEpoch..settings.epochs()} on {@code data}, reporting to {@code events}. */
+    List<EpochRecord> train(Vae vae, TrainingData data, TrainingSettings settings, int firstEpoch, TrainingEvents events);
+
+    /** Whether this backend's jobs draw progress bars (training's epochs, the evaluators, Spark's stages). */
+    default boolean showsProgress() {
+        return false;
+    }
 
     /** The mean -ELBO over {@code data}: one seeded z per image, or z = mu when not {@code sampling}. */
     ElboReport elbo(Vae vae, TrainingData data, int batchSize, long seed, boolean sampling);
@@ -67,23 +72,20 @@ public interface ExecutionBackend extends AutoCloseable {
     /**
      * The training loop every front end shares (DJL's listener-driven fit): trains, adds to each epoch the ELBO on
      * {@code heldOut}'s images when given (seeded, so epochs are comparable), appends it to {@code history}, then tells
-     * {@code listeners} in order (so a checkpoint precedes the metrics that describe it). Returns the epochs run.
+     * {@code listeners} in order (so a checkpoint precedes the metrics that describe it), after the progress bar when
+     * this backend {@link #showsProgress shows progress}. Returns the epochs run.
      */
     default List<EpochRecord> fit(Vae vae, TrainingData train, HeldOut heldOut, TrainingSettings settings, int firstEpoch,
                                   List<EpochRecord> history, List<TrainingListener> listeners) {
         int before = history.size();
-        train(vae, train, settings, firstEpoch, trained -> {
-            EpochRecord e = heldOut == null ? trained
-                    : trained.withTest(elbo(vae, heldOut.data(), heldOut.batchSize(), settings.seed(), true));
-            history.add(e);
-            try {
-                for (TrainingListener l : listeners) {
-                    l.onEpoch(e, List.copyOf(history));
-                }
-            } catch (IOException ex) {
-                throw new UncheckedIOException(ex);
-            }
-        });
+        List<TrainingListener> all = new ArrayList<>();
+        if (showsProgress()) {
+            all.add(TrainingListener.progressBar());
+        }
+        all.addAll(listeners);
+        UnaryOperator<EpochRecord> withTest = heldOut == null ? UnaryOperator.identity()
+                : trained -> trained.withTest(elbo(vae, heldOut.data(), heldOut.batchSize(), settings.seed(), true));
+        train(vae, train, settings, firstEpoch, new TrainingEvents(settings.epochs(), all, withTest, history));
         return List.copyOf(history.subList(before, history.size()));
     }
 

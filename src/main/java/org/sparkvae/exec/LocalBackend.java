@@ -10,12 +10,12 @@ import org.sparkvae.run.ElboReport;
 import org.sparkvae.run.EpochRecord;
 import org.sparkvae.run.Topology;
 import org.sparkvae.spark.SplitData;
+import org.sparkvae.train.TrainingEvents;
 import org.sparkvae.train.VaeTrainer;
 
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * Everything in this JVM, without Spark: the driver reads the IDX files; seeded shuffles and noise. The reference
@@ -42,8 +42,13 @@ public final class LocalBackend implements ExecutionBackend {
 
     @Override
     public List<EpochRecord> train(Vae vae, TrainingData data, TrainingSettings settings, int firstEpoch,
-                                    Consumer<EpochRecord> afterEpoch) {
-        return VaeTrainer.singleJvm(settings.options(), data.matrix(), progress).train(vae, firstEpoch, afterEpoch);
+                                    TrainingEvents events) {
+        return VaeTrainer.singleJvm(settings.options(), data.matrix()).train(vae, firstEpoch, events);
+    }
+
+    @Override
+    public boolean showsProgress() {
+        return progress;
     }
 
     @Override

@@ -15,12 +15,12 @@ import org.sparkvae.spark.SparkSessions;
 import org.sparkvae.spark.SparkSetup;
 import org.sparkvae.spark.SplitData;
 import org.sparkvae.train.SparkTrainingOptions;
+import org.sparkvae.train.TrainingEvents;
 import org.sparkvae.train.VaeTrainer;
 
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * Spark's executors do the work: they read the data (the {@code idx} source, or any Spark source), train with
@@ -81,12 +81,17 @@ public final class SparkBackend implements ExecutionBackend {
 
     @Override
     public List<EpochRecord> train(Vae vae, TrainingData data, TrainingSettings settings, int firstEpoch,
-                                    Consumer<EpochRecord> afterEpoch) {
+                                    TrainingEvents events) {
         int w = workers(settings);
         SparkTrainingOptions options = new SparkTrainingOptions(settings.epochs(), settings.batchSize(),
                 settings.averagingFrequency(), w, settings.seed());
         var frame = data instanceof IdxData idx ? idx.trainingFrame(w) : data.frame(0);
-        return VaeTrainer.spark(options, sc(), frame, progress).train(vae, firstEpoch, afterEpoch);
+        return VaeTrainer.spark(options, sc(), frame).train(vae, firstEpoch, events);
+    }
+
+    @Override
+    public boolean showsProgress() {
+        return progress;
     }
 
     @Override

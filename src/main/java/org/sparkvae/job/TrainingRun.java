@@ -142,8 +142,8 @@ public final class TrainingRun {
                 MetricsFiles metricsFiles = new MetricsFiles(out.metricsCsv(), out.metricsParquet(), out.curvesPng(), config.describe());
                 // In order: the line on the console, the checkpoint, then the metrics (never ahead of a checkpoint).
                 List<TrainingListener> listeners = List.of(TrainingListener.console(s.epochs()),
-                        (e, h) -> checkpoints.save(vae, ModelProvenance.of(config, train, settings, e.epoch(), h, topology), e.epoch()),
-                        (e, h) -> metricsFiles.write(h));
+                        checkpoints.listener(vae, (epochs, h) -> ModelProvenance.of(config, train, settings, epochs, h, topology)),
+                        metricsFiles);
                 // The test ELBO after every epoch (seeded, so epochs are comparable); not in "seconds".
                 ExecutionBackend.HeldOut heldOut = in.test() == null ? null
                         : new ExecutionBackend.HeldOut(in.test(), ElboEvaluator.DEFAULT_BATCH);

@@ -4,12 +4,14 @@ import org.sparkvae.io.HadoopFiles;
 import org.sparkvae.model.store.ModelInfo;
 import org.sparkvae.model.store.ModelStore;
 import org.sparkvae.model.Vae;
+import org.sparkvae.run.EpochRecord;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,6 +51,14 @@ public final class Checkpoints {
                 HadoopFiles.delete(ModelStore.infoPathFor(zip));
             }
         }
+    }
+
+    /**
+     * A listener that checkpoints {@code vae} after every epoch, with the info {@code info} gives for the epochs done
+     * and the history so far.
+     */
+    public TrainingListener listener(Vae vae, BiFunction<Integer, List<EpochRecord>, ModelInfo> info) {
+        return (e, history) -> save(vae, info.apply(e.epoch(), history), e.epoch());
     }
 
     /** The newest complete checkpoint, if any (a zip only appears once fully written). */

@@ -1,7 +1,6 @@
 package org.sparkvae.train;
 
 import org.sparkvae.run.EpochRecord;
-import me.tongfei.progressbar.ProgressBar;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -15,19 +14,17 @@ import java.util.function.Consumer;
 import org.sparkvae.backend.Denormals;
 import org.sparkvae.model.workarounds.Nd4jSeeds;
 import org.sparkvae.backend.NativeMalloc;
-import org.sparkvae.io.ConsoleBars;
 
 /**
  * Trains a {@link Vae} on one JVM: reshuffles every epoch, one fresh eps per example per step (the
- * network's noise preprocessor), Adam as configured in the network. Stops on a non-finite loss.
+ * network's noise preprocessor), Adam as configured in the network. Stops on a non-finite loss. It reports each
+ * minibatch and epoch to its {@link TrainingEvents}; bars, lines, timing and files are the listeners' business.
  */
 public final class LocalTrainer {
     private final TrainingOptions options;
-    private final boolean showProgress;
 
-    public LocalTrainer(TrainingOptions options, boolean showProgress) {
+    public LocalTrainer(TrainingOptions options) {
         this.options = options;
-        this.showProgress = showProgress;
     }
 
     /**
@@ -43,6 +40,11 @@ public final class LocalTrainer {
      * (seed, epoch) alone, so a run resumed from a checkpoint continues as the uninterrupted one would.
      */
     public List<EpochRecord> train(Vae vae, INDArray features, int firstEpoch, Consumer<EpochRecord> afterEpoch) {
+        return train(vae, features, firstEpoch, TrainingEvents.to(options.epochs(), afterEpoch));
+    }
+
+    /** Trains epochs {@code firstEpoch..epochs}, reporting to {@code events}; returns the trained epochs' records. */
+    public List<EpochRecord> train(Vae vae, INDArray features, int firstEpoch, TrainingEvents events) {
         // This thread does the arithmetic (net.fit): subnormals flushed on it, whichever front end called.
         Denormals.applyHere();
         NativeMalloc.apply(); // once per JVM: bounded native memory (NativeMalloc)
@@ -50,13 +52,13 @@ public final class LocalTrainer {
         int n = (int) features.size(0);
         int steps = (n + options.batchSize() - 1) / options.batchSize();
         List<EpochRecord> history = new ArrayList<>();
-        for (int epoch = firstEpoch; epoch <= options.epochs(); epoch++) {
-            int[] order = permutation(n, new Random(epochSeed(options.seed(), epoch)));
-            Nd4jSeeds.seed(epochSeed(options.seed(), epoch) ^ 0x5DEECE66DL);
-            long start = System.nanoTime();
-            double lossSum = 0;
-            long seen = 0;
-            try (ProgressBar bar = progressBar(epoch, steps)) {
+        try {
+            for (int epoch = firstEpoch; epoch <= options.epochs(); epoch++) {
+                int[] order = permutation(n, new Random(epochSeed(options.seed(), epoch)));
+                Nd4jSeeds.seed(epochSeed(options.seed(), epoch) ^ 0x5DEECE66DL);
+                events.epochStarted(epoch, steps);
+                double lossSum = 0;
+                long seen = 0;
                 for (int step = 0; step < steps; step++) {
                     int from = step * options.batchSize();
                     int to = Math.min(n, from + options.batchSize());
@@ -69,22 +71,14 @@ public final class LocalTrainer {
                     double loss = NonFiniteLossException.check(net.score(), epoch, step + 1);
                     lossSum += loss * rows.length;
                     seen += rows.length;
-                    if (bar != null) {
-                        bar.step();
-                        bar.setExtraMessage(String.format(" -ELBO %.2f", lossSum / seen));
-                    }
+                    events.steps(step + 1, lossSum / seen);
                 }
+                history.add(events.epochTrained(epoch, lossSum / seen, seen));
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            EpochRecord m = EpochRecord.trained(epoch, lossSum / seen, seconds, seen);
-            history.add(m);
-            afterEpoch.accept(m);
+        } finally {
+            events.stopped();
         }
         return history;
-    }
-
-    private ProgressBar progressBar(int epoch, int steps) {
-        return ConsoleBars.epoch(showProgress, epoch, options.epochs(), steps);
     }
 
     /** The seed of one epoch's shuffle and noise. */

@@ -11,48 +11,73 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts the minibatches that parameter-averaging workers fit, and sums their losses, for the
- * driver's progress bar and epoch loss. DL4J sends a copy of this listener to every worker; only on
- * a local master do those workers run in the driver's JVM and so share these static counters, which
- * is the only place {@link SparkTrainer} uses it. (A cluster's workers report once per averaging
- * round, through DL4J's own result.) The counters are per JVM and reset at each epoch's start:
- * correct for one Spark training at a time per driver, which is how the CLI and sweeps run.
+ * Counts the minibatches that parameter-averaging workers fit, and sums their losses, for the driver's progress bar
+ * and epoch loss. DL4J sends a copy of this listener to every worker; only on a local master do those workers run in
+ * the driver's JVM, which is the only place {@link SparkTrainer} uses it. (A cluster's workers report once per
+ * averaging round, through DL4J's own result.) The copies find their training's {@link Tally} through a JVM-wide
+ * registry keyed by the training's id, so trainings that run at once in one driver (a {@code CrossValidator} fitting
+ * in parallel) each count their own minibatches.
  *
- * <p>Losses are summed per partition (one task, so one thread, at a time per partition) and the
- * partitions added in order at the end: a shared concurrent adder would add the workers' losses in
- * whatever order the threads ran, and the printed epoch loss would change in its last digits.
+ * <p>Losses are summed per partition (one task, so one thread, at a time per partition) and the partitions added in
+ * order at the end: a shared concurrent adder would add the workers' losses in whatever order the threads ran, and the
+ * printed epoch loss would change in its last digits.
  */
 final class LocalWorkerProgress extends BaseTrainingListener implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private static final AtomicLong STEPS = new AtomicLong();
-    /** partition → {loss sum, minibatches} since the epoch started. */
-    private static final Map<Integer, double[]> PER_PARTITION = new ConcurrentHashMap<>();
+    private static final long serialVersionUID = 2L;
+    private static final Map<Long, Tally> TRAININGS = new ConcurrentHashMap<>();
+
+    private final long training;
+
+    LocalWorkerProgress(long training) {
+        this.training = training;
+    }
 
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
         TaskContext task = TaskContext.get();
-        double[] sums = PER_PARTITION.computeIfAbsent(task == null ? -1 : task.partitionId(), p -> new double[2]);
-        sums[0] += model.score();
-        sums[1]++;
-        STEPS.incrementAndGet();
+        tally(training).add(task == null ? -1 : task.partitionId(), model.score());
     }
 
-    static long steps() {
-        return STEPS.get();
+    /** The counters of training {@code training} in this JVM, created on first use. */
+    static Tally tally(long training) {
+        return TRAININGS.computeIfAbsent(training, t -> new Tally());
     }
 
-    static void startEpoch() {
-        PER_PARTITION.clear();
+    /** Forgets a finished training's counters. */
+    static void release(long training) {
+        TRAININGS.remove(training);
     }
 
-    /** Mean loss over every minibatch since {@link #startEpoch()}, added in partition order; NaN if none. */
-    static double epochMeanLoss() {
-        double sum = 0;
-        double count = 0;
-        for (double[] s : new TreeMap<>(PER_PARTITION).values()) {
-            sum += s[0];
-            count += s[1];
+    /** One training's minibatch count (over its whole run) and its per-partition loss sums (since the epoch started). */
+    static final class Tally {
+        private final AtomicLong steps = new AtomicLong();
+        /** partition → {loss sum, minibatches} since the epoch started. */
+        private final Map<Integer, double[]> perPartition = new ConcurrentHashMap<>();
+
+        void add(int partition, double loss) {
+            double[] sums = perPartition.computeIfAbsent(partition, p -> new double[2]);
+            sums[0] += loss;
+            sums[1]++;
+            steps.incrementAndGet();
         }
-        return count == 0 ? Double.NaN : sum / count;
+
+        long steps() {
+            return steps.get();
+        }
+
+        void startEpoch() {
+            perPartition.clear();
+        }
+
+        /** Mean loss over every minibatch since {@link #startEpoch()}, added in partition order; NaN if none. */
+        double epochMeanLoss() {
+            double sum = 0;
+            double count = 0;
+            for (double[] s : new TreeMap<>(perPartition).values()) {
+                sum += s[0];
+                count += s[1];
+            }
+            return count == 0 ? Double.NaN : sum / count;
+        }
     }
 }

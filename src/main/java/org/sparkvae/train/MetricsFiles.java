@@ -23,9 +23,9 @@ import org.sparkvae.io.WorkDirs;
  * The per-epoch metrics of a training run, rewritten after every epoch beside the model:
  * {@code NAME.metrics.csv}, {@code NAME.metrics.parquet} (one Parquet file: Spark, pandas and
  * Zeppelin read it directly) and {@code NAME.curves.png}. Each is written to a temporary file and
- * renamed into place, on any Hadoop path.
+ * renamed into place, on any Hadoop path. As a {@link TrainingListener}, it rewrites them after every epoch.
  */
-public final class MetricsFiles {
+public final class MetricsFiles implements TrainingListener {
     /** Columns, in order; the test ones are absent (null in Parquet, empty in CSV) when not evaluated. */
     public static final List<String> COLUMNS = EpochRecord.COLUMNS;
     private static final MessageType SCHEMA = MessageTypeParser.parseMessageType("message epoch_metrics {"
@@ -43,6 +43,11 @@ public final class MetricsFiles {
         this.parquet = parquet;
         this.png = png;
         this.modelDescription = modelDescription;
+    }
+
+    @Override
+    public void onEpoch(EpochRecord epoch, List<EpochRecord> history) throws IOException {
+        write(history);
     }
 
     public void write(List<EpochRecord> history) throws IOException {

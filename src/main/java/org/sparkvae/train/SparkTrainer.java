@@ -1,7 +1,6 @@
 package org.sparkvae.train;
 
 import org.sparkvae.run.EpochRecord;
-import me.tongfei.progressbar.ProgressBar;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -24,12 +23,12 @@ import java.util.Random;
 import java.util.function.Consumer;
 import org.sparkvae.backend.ExecutorPreflight;
 import org.sparkvae.model.workarounds.Nd4jSeeds;
-import org.sparkvae.io.ConsoleBars;
 
 /**
  * Trains a {@link Vae} with DL4J's {@link SparkDl4jMultiLayer} and parameter averaging. The DataFrame's
  * features become one {@code DataSet} per minibatch (labels = features) on the executors, reshuffled
- * within each partition every epoch; the driver reports each epoch's loss and wall time.
+ * within each partition every epoch; the driver reports each round (on a local master: each minibatch) and epoch to
+ * its {@link TrainingEvents}.
  */
 public final class SparkTrainer {
     private final SparkTrainingOptions options;
@@ -45,6 +44,11 @@ public final class SparkTrainer {
     /** Trains epochs {@code firstEpoch..epochs}; shuffles are seeded from (seed, epoch) as in {@link LocalTrainer}. */
     public List<EpochRecord> train(JavaSparkContext sc, Vae vae, Dataset<Row> train, int firstEpoch,
                                     Consumer<EpochRecord> afterEpoch) {
+        return train(sc, vae, train, firstEpoch, TrainingEvents.to(options.epochs(), afterEpoch));
+    }
+
+    /** Trains epochs {@code firstEpoch..epochs}, reporting to {@code events}; returns the trained epochs' records. */
+    public List<EpochRecord> train(JavaSparkContext sc, Vae vae, Dataset<Row> train, int firstEpoch, TrainingEvents events) {
         ExecutorPreflight.requireSupportedGpus(sc);
         // Worker p gets the images whose index is p modulo the worker count, in index order. (A plain
         // repartition hands each worker its rows in the order shuffle blocks arrive, which is not fixed,
@@ -106,48 +110,49 @@ public final class SparkTrainer {
         // On a local master the workers share this JVM: count their minibatches so the bar moves inside a
         // round (one worker trains a whole epoch per round) and the epoch loss is the mean over all of them.
         boolean local = sc.isLocal();
+        // Tells this training's rounds and counters from another's in the same JVM (a CrossValidator fits in parallel).
+        long trainingId = new java.security.SecureRandom().nextLong();
+        LocalWorkerProgress.Tally tally = LocalWorkerProgress.tally(trainingId);
         if (local) {
-            tm.setListeners(List.of(new LocalWorkerProgress()));
+            tm.setListeners(List.of(new LocalWorkerProgress(trainingId)));
         }
         long epochBatches = sizes.stream().mapToLong(c -> (c + batch - 1) / batch).sum();
-        // Tells this training's rounds from another's in the same executor JVM (a CrossValidator fits in parallel).
-        long trainingId = new java.security.SecureRandom().nextLong();
-        for (int epoch = firstEpoch; epoch <= options.epochs(); epoch++) {
-            long shuffleSeed = LocalTrainer.epochSeed(options.seed(), epoch);
-            long start = System.nanoTime();
-            double lossSum = 0;
-            long stepsBefore = LocalWorkerProgress.steps();
-            LocalWorkerProgress.startEpoch();
-            try (ProgressBar bar = progress(epoch, local ? epochBatches : rounds);
-                 Follower follower = local && bar != null ? follow(bar, stepsBefore) : () -> { }) {
-                for (int round = 0; round < rounds; round++) {
-                    int first = round * k;
-                    int last = round == rounds - 1 ? Integer.MAX_VALUE : first + k;
-                    // One averaging round per fit call: DL4J then trains the RDD as a single split instead of
-                    // randomly splitting (and re-reading) the whole epoch's data once per round.
-                    RoundBatches.Round token = new RoundBatches.Round(trainingId, (long) epoch * 1_000_000L + round);
-                    JavaRDD<DataSet> roundData = rows.mapPartitionsWithIndex((part, it) -> {
-                        RoundBatches.releaseEarlier(token);
-                        return RoundBatches.keep(token, minibatches(it, batch, new Random(shuffleSeed * 31 + part), first, last));
-                    }, true);
-                    noiseSeeding.startRound(shuffleSeed, round);
-                    sparkNet.fit(roundData);
-                    double loss = NonFiniteLossException.check(sparkNet.getScore(), epoch, round + 1);
-                    lossSum += loss;
-                    if (bar != null) {
-                        if (!local) {
-                            bar.step();
+        try {
+            for (int epoch = firstEpoch; epoch <= options.epochs(); epoch++) {
+                long shuffleSeed = LocalTrainer.epochSeed(options.seed(), epoch);
+                double lossSum = 0;
+                long stepsBefore = tally.steps();
+                tally.startEpoch();
+                events.epochStarted(epoch, local ? epochBatches : rounds);
+                try (Follower follower = local ? follow(events, tally, stepsBefore) : () -> { }) {
+                    for (int round = 0; round < rounds; round++) {
+                        int first = round * k;
+                        int last = round == rounds - 1 ? Integer.MAX_VALUE : first + k;
+                        // One averaging round per fit call: DL4J then trains the RDD as a single split instead of
+                        // randomly splitting (and re-reading) the whole epoch's data once per round.
+                        RoundBatches.Round token = new RoundBatches.Round(trainingId, (long) epoch * 1_000_000L + round);
+                        JavaRDD<DataSet> roundData = rows.mapPartitionsWithIndex((part, it) -> {
+                            RoundBatches.releaseEarlier(token);
+                            return RoundBatches.keep(token, minibatches(it, batch, new Random(shuffleSeed * 31 + part), first, last));
+                        }, true);
+                        noiseSeeding.startRound(shuffleSeed, round);
+                        sparkNet.fit(roundData);
+                        double loss = NonFiniteLossException.check(sparkNet.getScore(), epoch, round + 1);
+                        lossSum += loss;
+                        if (local) {
+                            events.steps(tally.steps() - stepsBefore, tally.epochMeanLoss());
+                        } else {
+                            events.steps(round + 1, lossSum / (round + 1));
                         }
-                        bar.setExtraMessage(String.format(" -ELBO %.2f", lossSum / (round + 1)));
                     }
                 }
+                double workerMean = tally.epochMeanLoss();
+                double epochLoss = local && !Double.isNaN(workerMean) ? workerMean : lossSum / rounds;
+                history.add(events.epochTrained(epoch, epochLoss, n));
             }
-            double workerMean = LocalWorkerProgress.epochMeanLoss();
-            double epochLoss = local && !Double.isNaN(workerMean) ? workerMean : lossSum / rounds;
-            double seconds = (System.nanoTime() - start) / 1e9;
-            EpochRecord m = EpochRecord.trained(epoch, epochLoss, seconds, n);
-            history.add(m);
-            afterEpoch.accept(m);
+        } finally {
+            LocalWorkerProgress.release(trainingId);
+            events.stopped();
         }
         rows.unpersist();
         // The trained parameters and Adam state live in sparkNet's network, which is vae's network.
@@ -202,36 +207,28 @@ public final class SparkTrainer {
         }
     }
 
-    private boolean showProgress = true;
-
-    public SparkTrainer quiet() {
-        showProgress = false;
-        return this;
-    }
-
     /** An {@link AutoCloseable} whose close throws nothing. */
     private interface Follower extends AutoCloseable {
         @Override
         void close();
     }
 
-    /** Moves {@code bar} to the workers' minibatch count every 200 ms until closed. */
-    private static Follower follow(ProgressBar bar, long stepsBefore) {
+    /**
+     * Reports the local workers' minibatch count and mean loss so far every 200 ms until closed. (The loss is read while
+     * workers add to it: good enough for a bar; the epoch's loss is read once the round is over.)
+     */
+    private static Follower follow(TrainingEvents events, LocalWorkerProgress.Tally tally, long stepsBefore) {
         java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "spark-vae-progress");
             t.setDaemon(true);
             return t;
         });
-        Runnable update = () -> bar.stepTo(Math.min(bar.getMax(), LocalWorkerProgress.steps() - stepsBefore));
+        Runnable update = () -> events.steps(tally.steps() - stepsBefore, tally.epochMeanLoss());
         timer.scheduleAtFixedRate(update, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
         return () -> {
             timer.shutdownNow();
             update.run();
         };
-    }
-
-    private ProgressBar progress(int epoch, long max) {
-        return ConsoleBars.epoch(showProgress, epoch, options.epochs(), max);
     }
 
     /**

@@ -34,9 +34,9 @@ class IwaeEvaluatorTest {
         INDArray train = Features.of(files.read28x28(MnistFiles.Split.TRAIN), DataMode.BINARY);
         test = Features.of(files.read28x28(MnistFiles.Split.TEST).head(300), DataMode.BINARY);
         gaussian = Vae.create(VaeConfig.mnist(5), 1);
-        new LocalTrainer(new TrainingOptions(2, 100, 1), false).train(gaussian, train, m -> { });
+        new LocalTrainer(new TrainingOptions(2, 100, 1)).train(gaussian, train, m -> { });
         mixture = Vae.create(VaeConfig.mnist(5).withPrior(PriorKind.MOG, 4), 1);
-        new LocalTrainer(new TrainingOptions(2, 100, 1), false).train(mixture, train, m -> { });
+        new LocalTrainer(new TrainingOptions(2, 100, 1)).train(mixture, train, m -> { });
     }
 
     @Test

@@ -82,7 +82,7 @@ class SparkPipelineTest {
         INDArray x = Features.of(test, DataMode.BINARY);
         double before = new ElboEvaluator(250, false).evaluate(vae, x, 0, true).negElbo();
         List<EpochRecord> seen = new ArrayList<>();
-        new SparkTrainer(new SparkTrainingOptions(2, 50, 5, 2, 1)).quiet().train(sc, vae,
+        new SparkTrainer(new SparkTrainingOptions(2, 50, 5, 2, 1)).train(sc, vae,
                 MnistDataFrames.fromImages(spark, train, DataMode.BINARY, 2), seen::add);
         double after = new ElboEvaluator(250, false).evaluate(vae, x, 0, true).negElbo();
         assertEquals(2, seen.size());
@@ -118,11 +118,11 @@ class SparkPipelineTest {
         Vae b = Vae.create(VaeConfig.mnist(4), 1);
         Vae c = Vae.create(VaeConfig.mnist(4), 1);
         // Averaging every 2 would be 20 rounds per epoch; one worker has nothing to average, so it takes one.
-        int oneWorker = jobsDuring(() -> new SparkTrainer(new SparkTrainingOptions(2, 50, 2, 1, 1)).quiet().train(sc, a, one, m -> { }));
+        int oneWorker = jobsDuring(() -> new SparkTrainer(new SparkTrainingOptions(2, 50, 2, 1, 1)).train(sc, a, one, m -> { }));
         // Two workers averaging every 20: one round per epoch as well.
-        int oneRound = jobsDuring(() -> new SparkTrainer(new SparkTrainingOptions(2, 50, 20, 2, 1)).quiet().train(sc, b, two, m -> { }));
+        int oneRound = jobsDuring(() -> new SparkTrainer(new SparkTrainingOptions(2, 50, 20, 2, 1)).train(sc, b, two, m -> { }));
         // Two workers averaging every 2: ten rounds per epoch.
-        int tenRounds = jobsDuring(() -> new SparkTrainer(new SparkTrainingOptions(2, 50, 2, 2, 1)).quiet().train(sc, c, two, m -> { }));
+        int tenRounds = jobsDuring(() -> new SparkTrainer(new SparkTrainingOptions(2, 50, 2, 2, 1)).train(sc, c, two, m -> { }));
         assertEquals(oneRound, oneWorker, "jobs: one worker vs one round per epoch");
         assertTrue(tenRounds > oneRound + 2 * 8, "ten rounds per epoch start more jobs: " + tenRounds + " vs " + oneRound);
     }
@@ -246,7 +246,7 @@ class SparkPipelineTest {
             INDArray x = Features.of(test.head(200), DataMode.CONTINUOUS);
             double before = new ElboEvaluator(100, false).evaluate(vae, x, 0, false).negElbo();
             INDArray paramsBefore = vae.network().params().dup();
-            new SparkTrainer(new SparkTrainingOptions(1, 50, 2, 2, 1)).quiet().train(sc, vae,
+            new SparkTrainer(new SparkTrainingOptions(1, 50, 2, 2, 1)).train(sc, vae,
                     MnistDataFrames.fromImages(spark, small, DataMode.CONTINUOUS, 2), m -> { });
             ElboReport local = new ElboEvaluator(100, false).evaluate(vae, x, 0, false);
             ElboReport distributed = new SparkElboEvaluator(100).evaluate(sc, vae,

@@ -9,6 +9,7 @@ import org.sparkvae.model.Vae;
 import org.sparkvae.run.ElboReport;
 import org.sparkvae.run.EpochRecord;
 import org.sparkvae.run.Topology;
+import org.sparkvae.train.TrainingEvents;
 import org.sparkvae.train.TrainingListener;
 
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -40,13 +40,12 @@ class ExecutionBackendTest {
 
         @Override
         public List<EpochRecord> train(Vae vae, TrainingData data, TrainingSettings settings, int firstEpoch,
-                                        Consumer<EpochRecord> afterEpoch) {
+                                        TrainingEvents events) {
             List<EpochRecord> out = new ArrayList<>();
             for (int e = firstEpoch; e <= settings.epochs(); e++) {
                 calls.add("train " + e);
-                EpochRecord m = EpochRecord.trained(e, 100 - e, 1.0, 10);
-                out.add(m);
-                afterEpoch.accept(m);
+                events.epochStarted(e, 1);
+                out.add(events.epochTrained(e, 100 - e, 10));
             }
             return out;
         }

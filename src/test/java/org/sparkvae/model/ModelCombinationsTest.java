@@ -71,7 +71,7 @@ class ModelCombinationsTest {
                 org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
 
         Vae vae = Vae.create(c, 2);
-        List<EpochRecord> history = new LocalTrainer(new TrainingOptions(4, 50, 2), false).train(vae, train, m -> { });
+        List<EpochRecord> history = new LocalTrainer(new TrainingOptions(4, 50, 2)).train(vae, train, m -> { });
         String what = c.describe() + " " + history;
         assertTrue(history.stream().allMatch(m -> Double.isFinite(m.trainNegElbo())), what);
         assertTrue(history.get(3).trainNegElbo() < history.get(0).trainNegElbo(), "loss falls: " + what);

@@ -33,7 +33,7 @@ class LocalTrainerTest {
         ElboReport before = evaluator.evaluate(vae, test, 0, true);
 
         List<EpochRecord> seen = new ArrayList<>();
-        List<EpochRecord> history = new LocalTrainer(new TrainingOptions(3, 100, 1), false).train(vae, train, seen::add);
+        List<EpochRecord> history = new LocalTrainer(new TrainingOptions(3, 100, 1)).train(vae, train, seen::add);
         ElboReport after = evaluator.evaluate(vae, test, 0, true);
 
         assertEquals(history, seen);
@@ -54,7 +54,7 @@ class LocalTrainerTest {
         x.getColumn(5).assign(Float.NaN); // every minibatch holds a NaN pixel
         List<EpochRecord> seen = new ArrayList<>();
         NonFiniteLossException e = assertThrows(NonFiniteLossException.class,
-                () -> new LocalTrainer(new TrainingOptions(2, 10, 1), false).train(vae, x, seen::add));
+                () -> new LocalTrainer(new TrainingOptions(2, 10, 1)).train(vae, x, seen::add));
         assertTrue(e.getMessage().contains("loss became NaN at epoch 1, step 1"), e.getMessage());
         assertTrue(seen.isEmpty(), "no epoch reported as finished");
     }

@@ -44,7 +44,7 @@ class SparkTrainerTest {
                 org.nd4j.linalg.factory.Nd4j.randn(3, 3);
                 Vae vae = Vae.create(VaeConfig.mnist(3), 5);
                 List<EpochRecord> seen = new ArrayList<>();
-                new SparkTrainer(new SparkTrainingOptions(2, 100, 5, 2, 11)).quiet().train(
+                new SparkTrainer(new SparkTrainingOptions(2, 100, 5, 2, 11)).train(
                         JavaSparkContext.fromSparkContext(spark.sparkContext()), vae,
                         MnistDataFrames.fromImages(spark, train, DataMode.BINARY, 3), seen::add);
                 params[run] = vae.network().params().toFloatVector();
@@ -75,7 +75,7 @@ class SparkTrainerTest {
             float[][] adam = new float[3][];
             for (int run = 0; run < 3; run++) {
                 Vae vae = Vae.create(VaeConfig.mnist(3), 5);
-                new SparkTrainer(new SparkTrainingOptions(1, 50, 3, 3, 11)).quiet().train(
+                new SparkTrainer(new SparkTrainingOptions(1, 50, 3, 3, 11)).train(
                         JavaSparkContext.fromSparkContext(spark.sparkContext()), vae,
                         MnistDataFrames.fromImages(spark, train, DataMode.BINARY, 3), m -> { });
                 params[run] = vae.network().params().toFloatVector();
@@ -96,14 +96,29 @@ class SparkTrainerTest {
         try {
             LabelledImages train = new MnistFiles(Path.of(getClass().getResource("/mnist-slice").toURI()).toString())
                     .read28x28(MnistFiles.Split.TRAIN);
-            long before = LocalWorkerProgress.steps();
+            // The steps the trainer reports at the end of each epoch: every local worker's minibatches, counted.
+            java.util.Map<Integer, Long> stepsAtEnd = new java.util.TreeMap<>();
+            TrainingListener counter = new TrainingListener() {
+                private long done;
+
+                @Override
+                public void onSteps(long steps, double meanLoss) {
+                    done = steps;
+                }
+
+                @Override
+                public void onEpoch(EpochRecord epoch, List<EpochRecord> history) {
+                    stepsAtEnd.put(epoch.epoch(), done);
+                }
+            };
             int heldBefore = SparkTrainer.RoundBatches.held();
             List<EpochRecord> seen = new ArrayList<>();
             // 2,000 images on two workers of 1,000, batch 50: 20 minibatches each, 40 per epoch.
-            new SparkTrainer(new SparkTrainingOptions(2, 50, 7, 2, 1)).quiet().train(
+            new SparkTrainer(new SparkTrainingOptions(2, 50, 7, 2, 1)).train(
                     JavaSparkContext.fromSparkContext(spark.sparkContext()), Vae.create(VaeConfig.mnist(4), 1),
-                    MnistDataFrames.fromImages(spark, train, DataMode.BINARY, 2), seen::add);
-            assertEquals(2 * 40, LocalWorkerProgress.steps() - before);
+                    MnistDataFrames.fromImages(spark, train, DataMode.BINARY, 2), 1, new TrainingEvents(2,
+                            List.of(counter, (e, h) -> seen.add(e)), e -> e, new ArrayList<>()));
+            assertEquals(2 * 40, stepsAtEnd.values().stream().mapToLong(Long::longValue).sum(), stepsAtEnd.toString());
             // 6 averaging rounds of at most 7 minibatches per worker: only the last round's arrays are still held,
             // the earlier rounds' were closed as the next round started (not all 80 minibatches, left to the GC).
             int held = SparkTrainer.RoundBatches.held() - heldBefore;
