@@ -37,7 +37,9 @@ public final class SparkVaeCli implements Runnable {
         int status = run(args);
         if (System.getenv(PEAK_RSS_ENV) != null) {
             // For the memory budgets (bench/README.md, MemoryBudgetIT): the kernel's own peak, read by this process.
-            System.err.println("spark-vae: peak resident memory " + peakResidentMegabytes() + " MB (VmHWM)");
+            // The heap's share tells a run whose garbage collector grew the heap from one whose native memory grew.
+            System.err.println("spark-vae: peak resident memory " + peakResidentMegabytes() + " MB (VmHWM), Java heap committed "
+                    + "at most " + peakHeapCommittedMegabytes() + " MB");
         }
         // YARN cluster deploy mode: the ApplicationMaster calls this main on a thread of its own and reports the
         // application's final status when it returns; System.exit would run the shutdown hooks first, and YARN would
@@ -66,6 +68,20 @@ public final class SparkVaeCli implements Runnable {
             // not Linux
         }
         return -1;
+    }
+
+    /**
+     * An upper bound of the Java heap's peak committed size in MB: the sum of each heap pool's peak (the pools peak at
+     * different times). Resident memory above it is native: ND4J's buffers, Spark's and the JVM's own.
+     */
+    public static long peakHeapCommittedMegabytes() {
+        long bytes = 0;
+        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) {
+                bytes += pool.getPeakUsage().getCommitted();
+            }
+        }
+        return bytes >> 20;
     }
 
     /**

@@ -70,6 +70,13 @@ public final class SparkSessions {
         if (!java.util.Arrays.asList(plugins.split(",")).contains(ours)) {
             conf.set("spark.plugins", plugins.isBlank() ? ours : plugins + "," + ours);
         }
+        // Spark on YARN gives every executor -XX:OnOutOfMemoryError='kill %p' unless a flag of that name is already
+        // there (YarnSparkHadoopUtil.addOutOfMemoryErrorArgument). That SIGTERM races the task's own failure report, and
+        // when it wins the user gets Spark's retries and words instead of our line naming spark.executor.memory.
+        // conf/spark-defaults.conf gives the empty flag (no command), but a user's own spark.executor.extraJavaOptions
+        // replaces that file's value, so the flag is added back here, before any executor starts (YARN's allocator
+        // reads this context's conf in client and cluster deploy mode alike).
+        conf.set(EXECUTOR_JAVA_OPTIONS, withoutOomKill(conf.get(EXECUTOR_JAVA_OPTIONS, "")));
         String build = System.getenv(NativeBuild.ENV);
         if (build != null) {
             conf.setIfMissing("spark.executorEnv." + NativeBuild.ENV, build);
@@ -105,6 +112,17 @@ public final class SparkSessions {
         SparkSession session = SparkSession.builder().config(conf).getOrCreate();
         FailFast.install(session.sparkContext()); // a data error ends the job at its first failure, without retries
         return session;
+    }
+
+    static final String EXECUTOR_JAVA_OPTIONS = "spark.executor.extraJavaOptions";
+    private static final String NO_OOM_COMMAND = "-XX:OnOutOfMemoryError=";
+
+    /** {@code options} with an empty {@code -XX:OnOutOfMemoryError=} appended, unless they already give that flag. */
+    static String withoutOomKill(String options) {
+        if (options.contains("-XX:OnOutOfMemoryError")) {
+            return options; // the user's own command (or ours) stands
+        }
+        return options.isBlank() ? NO_OOM_COMMAND : options.strip() + " " + NO_OOM_COMMAND;
     }
 
     /**

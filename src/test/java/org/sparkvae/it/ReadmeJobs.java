@@ -111,7 +111,8 @@ final class ReadmeJobs {
         Matcher m = PEAK.matcher(out);
         assertTrue(m.find(), out);
         long peak = Long.parseLong(m.group(1));
-        System.out.println("ReadmeJobs: " + name + " peak resident memory " + peak + " MB");
+        int end = out.indexOf('\n', m.start());
+        System.out.println("ReadmeJobs: " + name + ": " + out.substring(m.start(), end < 0 ? out.length() : end).strip());
         return new Job(name, out, peak);
     }
 

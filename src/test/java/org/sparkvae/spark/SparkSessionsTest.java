@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SparkSessionsTest {
     /** A user's own Spark plugin (does nothing). */
@@ -42,6 +43,25 @@ class SparkSessionsTest {
                     Arrays.asList(c.get("spark.plugins").split(",")));
         }
     }
+    /**
+     * Executors never get Spark-on-YARN's {@code kill %p} on a heap OOM: the empty flag is added to whatever executor
+     * options the user gave (which replace conf/spark-defaults.conf's), and a user's own OOM command is kept.
+     */
+    @Test
+    void executorsKeepNoOomKillCommandWhateverOptionsTheUserGives() {
+        assertEquals("-XX:OnOutOfMemoryError=", SparkSessions.withoutOomKill(""));
+        assertEquals("-Xss4m -XX:OnOutOfMemoryError=", SparkSessions.withoutOomKill(" -Xss4m "));
+        assertEquals("-XX:OnOutOfMemoryError='echo oom' -Xss4m",
+                SparkSessions.withoutOomKill("-XX:OnOutOfMemoryError='echo oom' -Xss4m"));
+        try (SparkSession s = SparkSessions.create("oom", "local[1]", Map.of(SparkSessions.EXECUTOR_JAVA_OPTIONS,
+                "-Dmine=1"))) {
+            // (Spark's context puts its Java module flags in front.)
+            String options = s.sparkContext().getConf().get(SparkSessions.EXECUTOR_JAVA_OPTIONS);
+            assertTrue(options.endsWith(" -Dmine=1 -XX:OnOutOfMemoryError="), options);
+            assertEquals(1, options.split("-XX:OnOutOfMemoryError", -1).length - 1, options);
+        }
+    }
+
     /**
      * Stopping a session silences Spark's RPC request handler while the context stops (its late "Could not find
      * CoarseGrainedScheduler" after a cancelled stage is shutdown noise), and only then: the level is back afterwards.
