@@ -37,7 +37,7 @@ public final class SparkVaeCli implements Runnable {
         int status = run(args);
         if (System.getenv(PEAK_RSS_ENV) != null) {
             // For the memory budgets (bench/README.md, MemoryBudgetIT): the kernel's own peak, read by this process.
-            // The heap's share tells a run whose garbage collector grew the heap from one whose native memory grew.
+            // With the heap's bound beside it: a run whose garbage collector grew the heap from one whose native memory grew.
             System.err.println("spark-vae: peak resident memory " + peakResidentMegabytes() + " MB (VmHWM), Java heap committed "
                     + "at most " + peakHeapCommittedMegabytes() + " MB");
         }
@@ -71,8 +71,9 @@ public final class SparkVaeCli implements Runnable {
     }
 
     /**
-     * An upper bound of the Java heap's peak committed size in MB: the sum of each heap pool's peak (the pools peak at
-     * different times). Resident memory above it is native: ND4J's buffers, Spark's and the JVM's own.
+     * An upper bound of the Java heap's share of the peak resident memory, in MB: the sum of each heap pool's peak
+     * committed size. It overstates (the pools peak at different times, and committed pages are resident only once
+     * touched), but when VmHWM varies between runs of one job it tells whether the heap could be why.
      */
     public static long peakHeapCommittedMegabytes() {
         long bytes = 0;
