@@ -52,7 +52,7 @@ public final class ProjectionJob {
     /** The whole job: checks, loads the model, opens Spark, projects, writes. */
     public static Summary run(Spec s) throws Exception {
         if (!s.overwrite()) {
-            HadoopFiles.refuseExisting(HadoopFiles.child(s.out(), "latents.parquet"), "pass `overwrite` or choose another `out`");
+            HadoopFiles.refuseExisting(HadoopFiles.child(s.out(), "latents.parquet"), "pass {overwrite} or choose another {out}");
         }
         ModelStore.Loaded loaded = ModelStore.load(s.model());
         if (s.frames() != null) {
@@ -70,7 +70,7 @@ public final class ProjectionJob {
                 }
             }
         }
-        loaded.requireMnistImages(s.model(), "project it on rows of that size with `dataFormat`");
+        loaded.requireMnistImages(s.model(), "project it on rows of that size with {dataFormat}");
         SplitData test = SplitData.check(s.data().locate(),
                 MnistFiles.Split.TEST, loaded.dataMode(), s.spark());
         try (SparkSession session = s.spark().session("spark-vae project")) {

@@ -1,5 +1,6 @@
 package org.sparkvae.analysis;
 
+import org.sparkvae.io.OptionException;
 import org.sparkvae.plot.TrainingCurvePlot;
 import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -55,12 +56,12 @@ public final class RunReportBuilder {
     private String write(Spec s) throws Exception {
         String html = HadoopFiles.child(s.out(), "report.html");
         if (!s.overwrite()) {
-            HadoopFiles.refuseExisting(html, "pass `overwrite` or choose another `out`");
+            HadoopFiles.refuseExisting(html, "pass {overwrite} or choose another {out}");
         }
         // Every input is read and checked before anything is written.
         List<SweepResult> sweepRows = s.sweep() == null ? null : new SweepResults(s.sweep()).rows();
         if (sweepRows != null && sweepRows.isEmpty()) {
-            throw new IllegalArgumentException("`sweep` " + s.sweep() + ": no finished configurations there");
+            throw new OptionException("{sweep} %s: no finished configurations there", s.sweep());
         }
         ModelStore.Loaded loaded = ModelStore.load(s.model());
         loaded.requireMnistImages(s.model(), "report reads 28x28 IDX images and draws 28x28 figures only");

@@ -34,7 +34,7 @@ public final class SampleRun {
         Path meanOut = meanPathFor(s.samples());
         if (!s.overwrite()) {
             for (Path p : s.mean() ? List.of(s.samples(), meanOut) : List.of(s.samples())) {
-                AtomicFiles.refuseExisting(p, "pass `overwrite` to replace it or choose another `samples`");
+                AtomicFiles.refuseExisting(p, "pass {overwrite} to replace it or choose another {samples}");
             }
         }
         ModelStore.Loaded loaded = ModelStore.load(s.model());

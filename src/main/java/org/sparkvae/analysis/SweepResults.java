@@ -1,5 +1,6 @@
 package org.sparkvae.analysis;
 
+import org.sparkvae.io.OutputExistsException;
 import org.sparkvae.io.HadoopFiles;
 
 import java.io.IOException;
@@ -113,8 +114,8 @@ public final class SweepResults {
         for (String name : HadoopFiles.list(dir)) {
             if (!OWN.contains(name) && !(name.startsWith(".") && name.endsWith(".tmp")) && !name.startsWith(".results")
                     && !name.startsWith(".leaderboard") && !name.startsWith(".sweep-report")) {
-                throw new java.nio.file.FileAlreadyExistsException(dir + ": holds '" + name
-                        + "', which is not part of a spark-vae sweep; choose an empty or new `out`");
+                throw new OutputExistsException(dir, ": holds '" + name.replaceAll("[{}]", "?")
+                        + "', which is not part of a spark-vae sweep; choose an empty or new {out}");
             }
         }
     }

@@ -1,5 +1,6 @@
 package org.sparkvae.cli;
 
+import org.sparkvae.io.NamedOptions;
 import org.sparkvae.io.Provenance;
 import org.sparkvae.backend.CudaPreflight;
 import org.sparkvae.backend.NvidiaSmi;
@@ -10,7 +11,6 @@ import java.io.PrintWriter;
 import org.sparkvae.backend.Denormals;
 import org.sparkvae.backend.NativeBuild;
 import org.sparkvae.backend.NativeMalloc;
-import org.sparkvae.model.SettingException;
 import org.sparkvae.spark.FailFast;
 
 /** Entry point: {@code spark-vae SUBCOMMAND [options]}. Errors print one line and exit non-zero. */
@@ -178,7 +178,10 @@ public final class SparkVaeCli implements Runnable {
 
     private static final java.util.regex.Pattern NAMED_OPTION = java.util.regex.Pattern.compile("`(\\w+)`");
 
-    /** {@code `overwrite`} -> {@code --overwrite} for the names in {@link #OPTIONS}; other backticked text stays. */
+    /**
+     * {@code `overwrite`} -> {@code --overwrite} for the names in {@link #OPTIONS}; other backticked text stays. Only for
+     * text that lost its names on the way: an error of ours raised on an executor reaches the driver as Spark's text.
+     */
     static String inFlags(String msg) {
         java.util.regex.Matcher m = NAMED_OPTION.matcher(msg);
         StringBuilder out = new StringBuilder();
@@ -209,11 +212,16 @@ public final class SparkVaeCli implements Runnable {
         while (t instanceof java.io.UncheckedIOException || (t.getMessage() == null && t.getCause() != null)) {
             t = t.getCause();
         }
-        String msg = t instanceof SettingException se ? se.messageIn(FLAGS)
-                : FailFast.message(t.getMessage());
+        if (t instanceof NamedOptions named) {
+            // The library's own errors name their settings and options as data: rendered as flags, no text rewritten.
+            String msg = named.messageIn(OPTIONS);
+            return msg.lines().findFirst().orElse(msg);
+        }
+        String msg = FailFast.message(t.getMessage());
         if (t instanceof java.nio.file.NoSuchFileException && msg != null && !msg.contains(":")) {
             msg = msg + ": no such file or directory";
         }
+        // Text without names as data: Spark's, Hadoop's, or one of ours that crossed from an executor as text.
         return msg == null ? t.getClass().getSimpleName() : inFlags(msg.lines().findFirst().orElse(msg));
     }
 

@@ -1,5 +1,7 @@
 package org.sparkvae.data;
 
+import org.sparkvae.io.OptionException;
+
 /**
  * Training data that is not an MNIST-style IDX directory: anything {@code spark.read.format(format).load(path)}
  * reads (Parquet, ORC, JSON, Delta, ... — whatever the cluster has a source for) holding a {@code features} column
@@ -15,18 +17,18 @@ package org.sparkvae.data;
 public record FrameSource(String train, String test, String format, ImageShape shape) {
     public FrameSource {
         if (format == null || format.isBlank() || format.equals("idx")) {
-            throw new IllegalArgumentException("`dataFormat` must name a Spark data source other than idx, got " + format);
+            throw new OptionException("{dataFormat} must name a Spark data source other than idx, got %s", format);
         }
         if (train == null || train.isBlank()) {
-            throw new IllegalArgumentException("`data` must name the " + format + " rows to read");
+            throw new OptionException("{data} must name the %s rows to read", format);
         }
     }
 
     /** Refuses a job without Spark ({@code spark} false): only executors read rows from a data source. */
     public void requireSpark(boolean spark) {
         if (!spark) {
-            throw new IllegalArgumentException("`dataFormat` " + format + ": rows from a Spark data source are read by "
-                    + "Spark's executors; drop `singleJvm` (one JVM reads IDX files only)");
+            throw new OptionException("{dataFormat} %s: rows from a Spark data source are read by Spark's executors; drop "
+                    + "{singleJvm} (one JVM reads IDX files only)", format);
         }
     }
 }

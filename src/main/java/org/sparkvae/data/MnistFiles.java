@@ -1,5 +1,6 @@
 package org.sparkvae.data;
 
+import org.sparkvae.io.MissingInputException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -83,8 +84,9 @@ public final class MnistFiles {
         Path d = new Path(dir);
         FileSystem fs = d.getFileSystem(hadoopConf);
         if (!fs.exists(d)) {
-            throw new FileNotFoundException(dir + ": data directory does not exist"
-                    + " (run `spark-vae fetch-data --dir " + dir + "` or pass `data` DIR)");
+            // (The command to run shows the directory again: a value, so it is kept out of the template's names.)
+            throw new MissingInputException(dir, ": data directory does not exist (run `spark-vae fetch-data --dir "
+                    + dir.replaceAll("[{}]", "?") + "` or pass {data} DIR)");
         }
         if (!fs.getFileStatus(d).isDirectory()) {
             throw new FileNotFoundException(dir + ": not a directory");

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -120,7 +119,7 @@ public final class AtomicFiles {
     /** Fails when {@code target} exists: used where an existing result must not be replaced. */
     public static void refuseExisting(Path target, String hint) throws IOException {
         if (Files.exists(target)) {
-            throw new FileAlreadyExistsException(target + ": already exists; " + hint);
+            throw new OutputExistsException(target.toString(), ": already exists; " + hint);
         }
     }
 

@@ -193,7 +193,7 @@ public final class HadoopFiles {
     /** As {@link AtomicFiles#refuseExisting} for any Hadoop path: fails when {@code target} exists. */
     public static void refuseExisting(String target, String hint) throws IOException {
         if (exists(target)) {
-            throw new java.nio.file.FileAlreadyExistsException(target + ": already exists; " + hint);
+            throw new OutputExistsException(target, ": already exists; " + hint);
         }
     }
 

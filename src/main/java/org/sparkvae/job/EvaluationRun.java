@@ -1,5 +1,6 @@
 package org.sparkvae.job;
 
+import org.sparkvae.io.OptionException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.sparkvae.data.DataLocator;
@@ -92,19 +93,19 @@ public final class EvaluationRun {
             throw new SettingException("iwaeImages", "{iwaeImages} must be a positive number and needs iwaeK, got " + s.iwaeImages());
         }
         if (s.out() != null && !s.overwrite()) {
-            HadoopFiles.refuseExisting(s.out(), "pass `overwrite` to replace it or choose another `out`");
+            HadoopFiles.refuseExisting(s.out(), "pass {overwrite} to replace it or choose another {out}");
         }
         ModelStore.Loaded loaded = ModelStore.load(s.model());
         if (s.iwaeK() != null && !loaded.vae().supportsImportanceWeights()) {
-            throw new IllegalArgumentException(s.model() + ": saved by an older spark-vae whose loss layer does not see z; "
-                    + "retrain it for `iwaeK`");
+            throw new OptionException("%s: saved by an older spark-vae whose loss layer does not see z; retrain it for {iwaeK}",
+                    s.model());
         }
         DataMode mode = loaded.dataMode();
         FrameSource source = s.frames();
         if (source != null) {
             source.requireSpark(s.spark() != null);
         } else {
-            loaded.requireMnistImages(s.model(), "evaluate it on rows of that size with `dataFormat`");
+            loaded.requireMnistImages(s.model(), "evaluate it on rows of that size with {dataFormat}");
         }
         try (ExecutionBackend backend = ExecutionBackend.of(s.spark(), "spark-vae evaluate", s.progress())) {
             // IDX: on Spark the executors read the test split (the driver checks headers and lengths); in one JVM the

@@ -11,6 +11,8 @@ import org.sparkvae.exec.ModelProvenance;
 import org.sparkvae.exec.TrainingData;
 import org.sparkvae.exec.TrainingSettings;
 import org.sparkvae.io.HadoopFiles;
+import org.sparkvae.io.OptionException;
+import org.sparkvae.io.OutputExistsException;
 import org.sparkvae.io.RunLock;
 import org.sparkvae.model.Architecture;
 import org.sparkvae.model.ModelSize;
@@ -28,7 +30,6 @@ import org.sparkvae.train.MetricsFiles;
 import org.sparkvae.train.SparkTrainingOptions;
 import org.sparkvae.train.TrainingListener;
 
-import java.nio.file.FileAlreadyExistsException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -95,7 +96,7 @@ public final class TrainingRun {
         if (!s.overwrite()) {
             // --resume continues its own run's files; only the finished model is never replaced.
             HadoopFiles.refuseExisting(s.resume() ? List.of(model) : out.all(),
-                    "pass `overwrite` to replace it, `resume` to continue its run, or choose another `model`");
+                    "pass {overwrite} to replace it, {resume} to continue its run, or choose another {model}");
         }
         TrainingSettings settings = new TrainingSettings(s.epochs(), s.batchSize(), s.seed(), s.workers(), s.averagingFrequency());
         try (ExecutionBackend backend = ExecutionBackend.of(s.spark(), "spark-vae train", s.progress())) {
@@ -122,7 +123,7 @@ public final class TrainingRun {
             HadoopFiles.mkdirs(HadoopFiles.parent(model));
             try (RunLock lock = RunLock.acquire(checkpoints.dir(), "another training run of " + model)) {
                 if (!s.overwrite()) { // a run that finished while this one was starting
-                    HadoopFiles.refuseExisting(List.of(model), "pass `overwrite` to replace it or choose another `model`");
+                    HadoopFiles.refuseExisting(List.of(model), "pass {overwrite} to replace it or choose another {model}");
                 }
                 // Temporary files of this run's earlier, killed writers (the lock says none is alive).
                 for (String output : out.all()) {
@@ -195,13 +196,13 @@ public final class TrainingRun {
 
     /** The last checkpoint's network and epochs, refused unless it was trained with the same settings. */
     private static ModelStore.Loaded resumed(Spec s, VaeConfig config, Checkpoints checkpoints) throws Exception {
-        ModelStore.Loaded last = checkpoints.latest().orElseThrow(() -> new IllegalStateException(
-                "`resume`: no checkpoint in " + checkpoints.dir() + "; start the run without `resume`"));
+        ModelStore.Loaded last = checkpoints.latest().orElseThrow(() -> new OptionException(
+                "{resume}: no checkpoint in %s; start the run without {resume}", checkpoints.dir()));
         ModelInfo saved = last.info();
         if (!saved.config().equals(config) || saved.batchSize() != s.batchSize() || saved.seed() != s.seed()) {
-            throw new IllegalArgumentException("`resume`: the checkpoint in " + checkpoints.dir() + " was trained with "
-                    + saved.config() + ", batch " + saved.batchSize() + ", seed " + saved.seed()
-                    + "; pass the same model settings (`latentDim`, `prior`, `likelihood`, ...), `batchSize` and `seed`");
+            throw new OptionException("{resume}: the checkpoint in %s was trained with %s, batch %d, seed %d; pass the same "
+                    + "model settings ({latentDim}, {prior}, {likelihood}, ...), {batchSize} and {seed}",
+                    checkpoints.dir(), saved.config(), saved.batchSize(), saved.seed());
         }
         System.err.printf("resuming from %s: %d epoch(s) done%n", checkpoints.dir(), saved.epochs());
         return last;
@@ -210,8 +211,8 @@ public final class TrainingRun {
     /** A new network, unless earlier checkpoints of the same model would be mixed with this run's. */
     private static Vae fresh(Spec s, VaeConfig config, Checkpoints checkpoints) throws Exception {
         if (!checkpoints.isEmpty() && !s.overwrite()) {
-            throw new FileAlreadyExistsException(checkpoints.dir()
-                    + ": holds checkpoints of an earlier run; pass `resume` to continue it or `overwrite` to start over");
+            throw new OutputExistsException(checkpoints.dir(),
+                    ": holds checkpoints of an earlier run; pass {resume} to continue it or {overwrite} to start over");
         }
         return Vae.create(config, s.seed());
     }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.sparkvae.io.NamedOptions;
 
 /**
  * A bad setting, with the names of the settings it speaks of as data: its template writes each as {@code {name}}
@@ -13,7 +14,7 @@ import java.util.regex.Pattern;
  * library's names; a front end renders its own through {@link #messageIn} (the CLI its flags, the sweep grid its
  * keys), so no front end rewrites message text.
  */
-public final class SettingException extends IllegalArgumentException {
+public final class SettingException extends IllegalArgumentException implements NamedOptions {
     private static final Pattern NAME = Pattern.compile("\\{(\\w+)}");
     private final String setting;
     private final String template;
@@ -36,6 +37,7 @@ public final class SettingException extends IllegalArgumentException {
     }
 
     /** The message with every setting named by a front end's name for it ({@code latentDim} -> {@code --latent-dim}). */
+    @Override
     public String messageIn(Map<String, String> names) {
         return render(template, names);
     }

@@ -1,5 +1,6 @@
 package org.sparkvae.spark;
 
+import org.sparkvae.io.OptionException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -92,8 +93,8 @@ public final class FrameData {
         }
         DataMode given = FeatureColumn.modeOf(f);
         if (given != null && given != mode) {
-            throw new IllegalArgumentException(path + ": features hold " + given.cliName() + " pixels (its metadata), the run models "
-                    + mode.cliName() + " pixels; choose the matching `dataMode` or likelihood");
+            throw new OptionException("%s: features hold %s pixels (its metadata), the run models %s pixels; choose the "
+                    + "matching {dataMode} or likelihood", path, given.cliName(), mode.cliName());
         }
         ImageShape s = shape != null ? shape : shapeIn(f.metadata());
         int declared = s != null ? s.pixels() : f.dataType() instanceof org.apache.spark.ml.linalg.VectorUDT
@@ -127,8 +128,8 @@ public final class FrameData {
                     + vMin + " to " + vMax);
         }
         if (s != null && s.pixels() != lo) {
-            throw new IllegalArgumentException(path + ": rows have " + lo + " values, but the image shape " + s
-                    + (shape != null ? " (`imageShape`)" : " (column metadata)") + " has " + s.pixels());
+            throw new OptionException("%s: rows have %d values, but the image shape %s " + (shape != null ? "({imageShape})"
+                    : "(column metadata)") + " has %d", path, lo, s, s.pixels());
         }
         if (expectedInputSize != null && expectedInputSize != lo) {
             throw new IllegalArgumentException(path + ": rows have " + lo + " values, the model takes " + expectedInputSize);

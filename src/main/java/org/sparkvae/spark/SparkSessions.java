@@ -1,5 +1,6 @@
 package org.sparkvae.spark;
 
+import org.sparkvae.io.OptionException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -55,8 +56,8 @@ public final class SparkSessions {
         // spark.submit.deployMode=cluster and spark.yarn.app.id, and ships the jar as every container's __app__.jar.
         boolean yarnCluster = conf.contains("spark.yarn.app.id") && "cluster".equals(conf.get("spark.submit.deployMode", ""));
         if (!local && !yarnCluster && System.getProperty("SPARK_SUBMIT") == null && !conf.contains("spark.jars")) {
-            throw new IllegalArgumentException("`master` " + url + ": a cluster's executors need the application jar; "
-                    + "run it through submit/spark-submit.sh --master " + url + " SUBCOMMAND ...");
+            throw new OptionException("{master} %s: a cluster's executors need the application jar; run it through "
+                    + "submit/spark-submit.sh --master %s SUBCOMMAND ...", url, url);
         }
         conf.setIfMissing("spark.app.name", appName);
         conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
@@ -106,7 +107,7 @@ public final class SparkSessions {
             try {
                 HadoopFiles.mkdirs(dir);
             } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("`eventLog` " + dir + ": " + e.getMessage(), e);
+                throw OptionException.causedBy(e, "{eventLog} %s: %s", dir, e.getMessage());
             }
         }
         SparkSession session = SparkSession.builder().config(conf).getOrCreate();

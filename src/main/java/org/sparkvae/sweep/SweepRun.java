@@ -1,5 +1,6 @@
 package org.sparkvae.sweep;
 
+import org.sparkvae.io.OptionException;
 import org.sparkvae.analysis.SweepResults;
 import org.apache.spark.sql.SparkSession;
 import org.sparkvae.data.KnownDataset;
@@ -54,9 +55,9 @@ public final class SweepRun {
             throw new SettingException("maxConfigs", "{maxConfigs} must be positive, got " + s.maxConfigs());
         }
         if (size.configs() > s.maxConfigs()) {
-            throw new IllegalArgumentException(s.grid() + ": the grid has " + size.configs() + " configurations (about "
-                    + Math.round(size.bytes() / 1e9) + " GB), more than `maxConfigs` " + s.maxConfigs()
-                    + "; pass `maxConfigs` " + size.configs() + " to run it");
+            throw new OptionException("%s: the grid has %d configurations (about %d GB), more than {maxConfigs} %d; "
+                    + "pass {maxConfigs} %d to run it", s.grid(), size.configs(), Math.round(size.bytes() / 1e9), s.maxConfigs(),
+                    size.configs());
         }
         Map<String, String> dirs = new HashMap<>();
         for (SweepConfig c : configs) {

@@ -52,7 +52,7 @@ public final class PpcaRun {
             throw new SettingException("latentDim", "{latentDim} must be in 1..783 for PPCA, got " + s.latentDim());
         }
         if (s.out() != null && !s.overwrite()) {
-            AtomicFiles.refuseExisting(s.out(), "pass `overwrite` to replace it or choose another `out`");
+            AtomicFiles.refuseExisting(s.out(), "pass {overwrite} to replace it or choose another {out}");
         }
         MnistFiles files = s.data().locate();
         // The executors read both splits where they can (the driver checks headers and lengths).

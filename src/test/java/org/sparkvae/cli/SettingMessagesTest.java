@@ -39,6 +39,24 @@ class SettingMessagesTest {
         }
     }
 
+    /**
+     * Run options are data too: the library quotes them, the CLI renders its flags from the names, and a value (a path,
+     * what the user typed) is never read as a name, even when it holds braces or backticks.
+     */
+    @Test
+    void runOptionsAreNamedAsDataAndValuesStayAsTheyAre() throws Exception {
+        org.sparkvae.io.OptionException e = new org.sparkvae.io.OptionException(
+                "{resume}: no checkpoint in %s; start the run without {resume}", "/runs/{overwrite}/`model`.ckpt");
+        assertEquals("`resume`: no checkpoint in /runs/{overwrite}/`model`.ckpt; start the run without `resume`", e.getMessage());
+        assertEquals("--resume: no checkpoint in /runs/{overwrite}/`model`.ckpt; start the run without --resume",
+                SparkVaeCli.describe(e));
+        java.nio.file.Path missing = java.nio.file.Path.of("/nonexistent/{data}");
+        Exception m = assertThrows(java.io.FileNotFoundException.class,
+                () -> new org.sparkvae.data.MnistFiles(missing.toString()).resolve(org.sparkvae.data.MnistFiles.TRAIN_IMAGES));
+        assertEquals("/nonexistent/{data}: data directory does not exist (run `spark-vae fetch-data --dir /nonexistent/?data?` "
+                + "or pass --data DIR)", SparkVaeCli.describe(m));
+    }
+
     @Test
     void otherBacktickedTextStaysAndTrainingOptionsNameTheirSettings() {
         // Other backticked text (a command to run) and unknown names stay as they are.

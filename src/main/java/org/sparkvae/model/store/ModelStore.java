@@ -1,5 +1,6 @@
 package org.sparkvae.model.store;
 
+import org.sparkvae.io.OptionException;
 import org.sparkvae.model.Vae;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -103,8 +104,9 @@ public final class ModelStore {
             int d = info.config().inputSize();
             if (d != VaeConfig.MNIST_PIXELS) {
                 ImageShape shape = info.shape();
-                throw new IllegalArgumentException(model + ": the model takes " + d + " values per row"
-                        + (shape == null ? "" : " (" + shape + " images)") + "; " + job);
+                // job: what to do instead, naming options as {name} (OptionException)
+                throw new OptionException("%s: the model takes %d values per row%s; " + job, model, d,
+                        shape == null ? "" : " (" + shape + " images)");
             }
         }
     }
