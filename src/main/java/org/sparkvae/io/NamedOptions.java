@@ -1,30 +1,16 @@
 package org.sparkvae.io;
 
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * An error whose message names settings or options as data: its template writes each as {@code {name}}. The library's
  * own message names them its way; a front end renders its own names through {@link #messageIn} (the CLI its flags),
- * so no front end rewrites message text. Values (paths, sizes, what the user typed) are never part of a template, so a
+ * both through {@link NameTemplate}, so no front end rewrites message text. Values (paths, sizes, what the user typed) are never part of a template, so a
  * value that happens to hold braces is shown as it is.
  */
 public interface NamedOptions {
     /** The message with every name rendered by {@code names} ({@code overwrite} -> {@code --overwrite}). */
     String messageIn(Map<String, String> names);
-
-    /** {@code template} with each {@code {name}} replaced by {@code names}' entry, else by {@code otherwise(name)}. */
-    static String render(String template, Map<String, String> names, java.util.function.UnaryOperator<String> otherwise) {
-        Matcher m = Holder.NAME.matcher(template);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String name = m.group(1);
-            String shown = names.get(name);
-            m.appendReplacement(out, Matcher.quoteReplacement(shown != null ? shown : otherwise.apply(name)));
-        }
-        return m.appendTail(out).toString();
-    }
 
     /** A run option as the library names it in its own messages: {@code `overwrite`}. */
     static String quoted(String name) {
@@ -37,14 +23,7 @@ public interface NamedOptions {
      */
     record PathMessage(String path, String template) implements java.io.Serializable {
         public String in(Map<String, String> names) {
-            return path + render(template, names, NamedOptions::quoted);
+            return path + NameTemplate.render(template, names, NamedOptions::quoted);
         }
-    }
-
-    /** The pattern of a name in a template (an interface's fields are public; this one is not meant to be). */
-    final class Holder {
-        static final Pattern NAME = Pattern.compile("\\{(\\w+)}");
-
-        private Holder() { }
     }
 }

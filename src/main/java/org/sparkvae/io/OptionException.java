@@ -15,7 +15,8 @@ public class OptionException extends IllegalArgumentException implements NamedOp
     public OptionException(String template, Object... values) {
         super(format(template, Map.of(), values));
         this.template = template;
-        this.values = values.clone();
+        // Kept as numbers (for %d) or as text: what the message shows, and serializable whatever the values were.
+        this.values = java.util.Arrays.stream(values).map(v -> v == null || v instanceof Number ? v : String.valueOf(v)).toArray();
     }
 
     /** The same, with the failure behind it (an I/O error) as its cause. */
@@ -32,6 +33,6 @@ public class OptionException extends IllegalArgumentException implements NamedOp
 
     private static String format(String template, Map<String, String> names, Object[] values) {
         // Names first, then the values: a flag holds no '%', and a value is inserted after every name is rendered.
-        return String.format(Locale.ROOT, NamedOptions.render(template, names, NamedOptions::quoted), values);
+        return String.format(Locale.ROOT, NameTemplate.render(template, names, NamedOptions::quoted), values);
     }
 }

@@ -1,11 +1,9 @@
 package org.sparkvae.model;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.sparkvae.io.NameTemplate;
 import org.sparkvae.io.NamedOptions;
 
 /**
@@ -15,7 +13,6 @@ import org.sparkvae.io.NamedOptions;
  * keys), so no front end rewrites message text.
  */
 public final class SettingException extends IllegalArgumentException implements NamedOptions {
-    private static final Pattern NAME = Pattern.compile("\\{(\\w+)}");
     private final String setting;
     private final String template;
 
@@ -49,20 +46,10 @@ public final class SettingException extends IllegalArgumentException implements 
 
     /** Every setting the message names, in order. */
     public List<String> named() {
-        List<String> out = new ArrayList<>();
-        Matcher m = NAME.matcher(template);
-        while (m.find()) {
-            out.add(m.group(1));
-        }
-        return out;
+        return NameTemplate.names(template);
     }
 
     private static String render(String template, Map<String, String> names) {
-        Matcher m = NAME.matcher(template);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(names.getOrDefault(m.group(1), m.group(1))));
-        }
-        return m.appendTail(out).toString();
+        return NameTemplate.render(template, names, name -> name);
     }
 }
