@@ -16,8 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 40 s. The model is the README's main one (ReadmeJobs, shared with MnistBarIT and ReportIT): memory depends on
  * the architecture and the data, not on how long the model trained.
  */
-@org.junit.jupiter.api.Order(2)
-@org.junit.jupiter.api.parallel.ResourceLock(ReadmeJobs.LOCK) // one README job at a time; the other IT thread runs other classes
 class JobMemoryIT {
     /** The stated budget: the default heap (4 GB) + 2 GB for ND4J's native memory, Spark and the JVM itself. */
     static final long BUDGET_MB = 6 * 1024;

@@ -25,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * scheduler) and on a slice; everything listens on loopback, the cluster requires its generated
  * secret, and the cluster is stopped by PID afterwards.
  */
-@org.junit.jupiter.api.Order(4) // long: early (pom.xml, failsafe: class order)
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 @org.junit.jupiter.api.parallel.ResourceLock(org.sparkvae.spark.TestSpark.LOCK) // Spark runs in this JVM
 class LocalClusterIT {

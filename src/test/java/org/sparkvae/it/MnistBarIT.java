@@ -18,8 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * not asserted. This test is a regression guard at 90.0 nats: a broken gradient, prior term or data
  * path costs far more than that (an untrained decoder: 543), and it prints the value for the record.
  */
-@org.junit.jupiter.api.Order(1) // the longest chain of the IT run (ReadmeJobs): first
-@org.junit.jupiter.api.parallel.ResourceLock(ReadmeJobs.LOCK) // one README job at a time; the other IT thread runs other classes
 class MnistBarIT {
     @Test
     void tenEpochsReachTheReference() throws Exception {

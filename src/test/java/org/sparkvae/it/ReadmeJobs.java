@@ -27,11 +27,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  * trainings of the same model cost the clean-clone CI about 3 minutes on AMD (more on Intel) for nothing new.
  */
 final class ReadmeJobs {
-    /**
-     * The lock of the classes that use these jobs: JUnit then runs another class beside the one that trains, where
-     * this class's {@code synchronized} alone blocked the second IT thread (a core idle for the whole training).
-     */
-    static final String LOCK = "readme-jobs";
     static final Path WORK = Path.of("target", "it-readme").toAbsolutePath();
     static final String MODEL = "runs/m10.zip";
     private static final long WATCHDOG_MB = 8 * 1024;

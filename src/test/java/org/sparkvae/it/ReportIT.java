@@ -26,8 +26,6 @@ import org.sparkvae.spark.TestSpark;
  * and {@code report}, whose HTML is loaded in a real browser (Debian's headless Chromium, installed by
  * .ci/run): every image must decode (naturalWidth &gt; 0), and a screenshot must show them rendered.
  */
-@org.junit.jupiter.api.Order(3)
-@org.junit.jupiter.api.parallel.ResourceLock(ReadmeJobs.LOCK) // one README job at a time; the other IT thread runs other classes
 @org.junit.jupiter.api.parallel.ResourceLock(org.sparkvae.spark.TestSpark.LOCK) // Spark runs in this JVM
 class ReportIT {
     @TempDir

@@ -23,7 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * JVMs: the metrics files, the saved weights and Adam state and the evaluation repeat byte for byte. Only
  * the wall-clock columns (seconds, samples/s) may differ. While it trains, its JVM listens on loopback only.
  */
-@org.junit.jupiter.api.Order(9) // long: early (pom.xml, failsafe: class order)
 class ReproducibleRunIT {
     /** Column of the train -ELBO in the metrics CSV. */
     private static final int TRAIN_NEG_ELBO = 1;

@@ -17,7 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A training driver killed mid-run (SIGKILL) and resumed with --resume ends where an uninterrupted run ends. */
-@org.junit.jupiter.api.Order(6) // long: early (pom.xml, failsafe: class order)
 class ResumeIT {
     private static final String DATA = Path.of("src", "test", "resources", "mnist-slice").toAbsolutePath().toString();
 

@@ -49,7 +49,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>The spark-submit arguments are the README's, read from its "On a YARN cluster" block, with only the HDFS
  * addresses and the test's loopback settings added.
  */
-@org.junit.jupiter.api.Order(8) // long: early (pom.xml, failsafe: class order)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT) // beside the other ITs
 @org.junit.jupiter.api.parallel.ResourceLock(YarnClusterIT.HADOOP_MINICLUSTER)

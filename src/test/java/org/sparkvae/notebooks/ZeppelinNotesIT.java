@@ -28,7 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stopping at the first error), given only form values, against the outputs of a short real run: three priors
  * trained for two epochs on a slice of real MNIST, one projection of the real test set, a small sweep; the training note trains on real MNIST.
  */
-@org.junit.jupiter.api.Order(5) // long: early (pom.xml, failsafe: class order)
 class ZeppelinNotesIT {
     @TempDir
     static Path runs;

@@ -25,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * trained exactly once; a rerun trains nothing; data mode gives the same table; a configuration that
  * fails makes the sweep exit 1 with a summary.
  */
-@org.junit.jupiter.api.Order(7) // long: early (pom.xml, failsafe: class order)
 class SweepIT {
     private static final String GRID = "latent_dims: [2, 4]\npriors: [gaussian, mog]\nepochs: 1\ntrain_images: 3000\n"
             + "iwae_k: 10\niwae_images: 200\n";
