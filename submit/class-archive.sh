@@ -15,7 +15,7 @@ if [ -z "$app_jar" ]; then
   exit 0
 fi
 # Up to date (a package that changed nothing): the JVM would accept it as it is.
-if [ "$class_archive" -nt "$app_jar" ] && [ "$class_archive" -nt "$build_dir/classpath.txt" ]; then
+if archive_current; then
   exit 0
 fi
 tmp="$class_archive.tmp.$$"
@@ -24,7 +24,7 @@ log="$build_dir/class-archive.log"
 trap 'rm -f "$tmp"; rm -rf "$work"' EXIT
 rm -f "$class_archive"
 # shellcheck disable=SC2086
-if java -XX:ArchiveClassesAtExit="$tmp" -Xmx"${SPARK_VAE_JAVA_MEM:-4g}" $module_flags -cp "$app_jar:$(cat "$build_dir/classpath.txt")" \
+if java -XX:ArchiveClassesAtExit="$tmp" -Xmx"${SPARK_VAE_JAVA_MEM:-4g}" $module_flags -cp "$archive_cp" \
     org.sparkvae.cli.ClassArchiveRun "$work" > "$log" 2>&1 && [ -s "$tmp" ]; then
   mv -f "$tmp" "$class_archive"
 else

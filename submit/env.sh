@@ -32,11 +32,18 @@ module_flags="$module_flags -Dorg.bytedeco.javacpp.maxPhysicalBytes=0"
 app_jar=""
 for f in "$build_dir"/spark-vae-[0-9]*.jar; do [ -f "$f" ] && app_jar="$f"; done
 class_archive="$build_dir/spark-vae.jsa"
-app_cp="$build_dir/classes:$(cat "$build_dir/classpath.txt" 2>/dev/null || true)"
+deps_cp="$(cat "$build_dir/classpath.txt" 2>/dev/null || true)"
+# The class path the archive is made with (class-archive.sh) and used with: the JVM compares the two.
+archive_cp="$app_jar:$deps_cp"
+# The archive was made from this jar and class path (it is newer than both).
+archive_current() {
+  [ -n "$app_jar" ] && [ -f "$build_dir/classpath.txt" ] && [ "$class_archive" -nt "$app_jar" ] && [ "$class_archive" -nt "$build_dir/classpath.txt" ]
+}
+app_cp="$build_dir/classes:$deps_cp"
 cds_flags=()
-if [ -f "$build_dir/classpath.txt" ] && [ -z "${SPARK_VAE_NO_CLASS_ARCHIVE:-}" ] && [ -n "$app_jar" ] && [ "$class_archive" -nt "$app_jar" ] \
-    && [ "$class_archive" -nt "$build_dir/classpath.txt" ] && [ -z "$(find "$build_dir/classes" -type f -newer "$app_jar" -print -quit)" ]; then
-  app_cp="$app_jar:$(cat "$build_dir/classpath.txt")"
+if [ -z "${SPARK_VAE_NO_CLASS_ARCHIVE:-}" ] && archive_current \
+    && [ -z "$(find "$build_dir/classes" -type f -newer "$app_jar" -print -quit)" ]; then
+  app_cp="$archive_cp"
   cds_flags=(-XX:SharedArchiveFile="$class_archive" -Xlog:cds=off -Xlog:cds+dynamic=off)
 fi
 

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,38 +20,33 @@ class ClassArchiveIT {
     Path dir;
 
     /** The JVM's class-loading log of {@code submit/spark-vae --version}: one line per class, naming where it came from. */
-    private List<String> classLoads(String noArchive) throws Exception {
+    private ClassLoadLog classLoads(String noArchive) throws Exception {
         Path log = dir.resolve("classes" + noArchive + ".log");
         ProcessBuilder pb = new ProcessBuilder(Path.of("submit", "spark-vae").toAbsolutePath().toString(), "--version")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("out" + noArchive + ".log").toFile());
         pb.environment().put("SPARK_VAE_NO_BUILD", "1");
         pb.environment().put("SPARK_VAE_NO_CLASS_ARCHIVE", noArchive);
-        pb.environment().put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log);
+        ClassLoadLog.logTo(pb.environment(), log);
         Process p = pb.start();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "timed out");
         String out = Files.readString(dir.resolve("out" + noArchive + ".log"));
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("nd4j_build="), out);
-        return Files.readAllLines(log);
-    }
-
-    private static String source(List<String> loads, String className) {
-        return loads.stream().filter(l -> l.contains(" " + className + " source: ")).findFirst()
-                .map(l -> l.substring(l.indexOf(" source: ") + 9)).orElse("not loaded");
+        return ClassLoadLog.read(log);
     }
 
     @Test
     void commandsStartFromTheArchive() throws Exception {
         assertTrue(Files.size(Path.of("target", "spark-vae.jsa")) > 0, "the build made no archive: see target/class-archive.log");
-        List<String> with = classLoads("");
-        assertEquals("shared objects file (top)", source(with, "org.sparkvae.cli.SparkVaeCli"));
-        assertEquals("shared objects file (top)", source(with, "org.apache.spark.scheduler.SparkListener"));
-        assertEquals("shared objects file (top)", source(with, "org.nd4j.linalg.factory.Nd4j"));
-        long archived = with.stream().filter(l -> l.contains("source: shared objects file (top)")).count();
-        System.out.println("ClassArchiveIT: --version loaded " + archived + " of " + with.size() + " classes from the archive");
+        ClassLoadLog with = classLoads("");
+        assertEquals("shared objects file (top)", with.source("org.sparkvae.cli.SparkVaeCli"));
+        assertEquals("shared objects file (top)", with.source("org.apache.spark.scheduler.SparkListener"));
+        assertEquals("shared objects file (top)", with.source("org.nd4j.linalg.factory.Nd4j"));
+        long archived = with.lines().stream().filter(l -> l.contains("source: shared objects file (top)")).count();
+        System.out.println("ClassArchiveIT: --version loaded " + archived + " of " + with.lines().size() + " classes from the archive");
 
-        List<String> without = classLoads("1");
-        assertTrue(source(without, "org.sparkvae.cli.SparkVaeCli").contains("target/classes/"), source(without, "org.sparkvae.cli.SparkVaeCli"));
-        assertTrue(source(without, "org.apache.spark.scheduler.SparkListener").contains("spark-core"), source(without, "org.apache.spark.scheduler.SparkListener"));
+        ClassLoadLog without = classLoads("1");
+        assertTrue(without.source("org.sparkvae.cli.SparkVaeCli").contains("target/classes/"), without.source("org.sparkvae.cli.SparkVaeCli"));
+        assertTrue(without.source("org.apache.spark.scheduler.SparkListener").contains("spark-core"), without.source("org.apache.spark.scheduler.SparkListener"));
     }
 }

@@ -66,11 +66,7 @@ class UntrustedModelIT {
     }
 
     /** A finished command: its exit status, its output, and the classes its JVM loaded (one log line each). */
-    private record Result(int status, String output, List<String> classes) {
-        boolean loaded(String className) {
-            return classes.stream().anyMatch(l -> l.contains(" " + className + " source: "));
-        }
-    }
+    private record Result(int status, String output, ClassLoadLog classes) { }
 
     private static Result run(Path log, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of("submit", "spark-vae").toAbsolutePath().toString()));
@@ -78,7 +74,7 @@ class UntrustedModelIT {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("SPARK_VAE_NO_BUILD", "1");
         Path classLog = log.resolveSibling(log.getFileName() + ".classes");
-        pb.environment().put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classLog);
+        ClassLoadLog.logTo(pb.environment(), classLog);
         Process p = pb.start();
         boolean done = p.waitFor(60, TimeUnit.SECONDS);
         if (!done) {
@@ -86,9 +82,9 @@ class UntrustedModelIT {
         }
         assertTrue(done, "still running after 60 s: " + Files.readString(log));
         // The JVM's own line about JAVA_TOOL_OPTIONS is not the command's output.
-        String out = Files.readString(log).lines().filter(l -> !l.startsWith("Picked up JAVA_TOOL_OPTIONS"))
+        String out = Files.readString(log).lines().filter(l -> !l.startsWith(ClassLoadLog.PICKED_UP))
                 .collect(java.util.stream.Collectors.joining("\n"));
-        List<String> classes = Files.readAllLines(classLog);
+        ClassLoadLog classes = ClassLoadLog.read(classLog);
         Files.delete(classLog);
         return new Result(p.exitValue(), out, classes);
     }
@@ -119,9 +115,9 @@ class UntrustedModelIT {
             assertEquals(1, lines.size(), what);
             assertTrue(lines.get(0).contains("error:") && lines.get(0).contains("unexpected entry 'preprocessor.bin'"), what);
             // Refused before anything started: no SparkContext, no ND4J backend (whose native library takes seconds).
-            assertFalse(r.loaded("org.apache.spark.SparkContext"), args[0] + " started Spark: " + what);
-            assertFalse(r.loaded("org.nd4j.linalg.cpu.nativecpu.CpuBackend"), args[0] + " started ND4J: " + what);
-            assertTrue(r.loaded("org.sparkvae.cli.SparkVaeCli"), "the class log is read: " + r.classes().size() + " lines");
+            assertFalse(r.classes().loaded("org.apache.spark.SparkContext"), args[0] + " started Spark: " + what);
+            assertFalse(r.classes().loaded("org.nd4j.linalg.cpu.nativecpu.CpuBackend"), args[0] + " started ND4J: " + what);
+            assertTrue(r.classes().loaded("org.sparkvae.cli.SparkVaeCli"), "the class log is read: " + r.classes().lines().size() + " lines");
             Files.delete(dir.resolve("out.log"));
             assertEquals(before, listing(dir), "nothing written by " + args[0]);
         }
